@@ -1,0 +1,30 @@
+import type { FastifyRequest } from 'fastify';
+
+import type { AccessTokenVerifier } from './principal.js';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * Resolves the caller once per request, before rate limiting and idempotency (both are
+ * per user). Deciding whether a route needs a caller is the guards' job, not this hook's.
+ * SSE clients cannot set headers, so `access_token` in the query is accepted too.
+ */
+export function authenticateHook(verifier: AccessTokenVerifier) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = bearerToken(request);
+    if (!token) return;
+    try {
+      request.principal = await verifier.verify(token);
+    } catch {
+      request.authError = 'The access token is invalid or expired.';
+    }
+  };
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) return BEARER.exec(header)?.[1];
+  const query = request.query as Record<string, unknown> | undefined;
+  const fromQuery = query?.access_token;
+  return typeof fromQuery === 'string' && fromQuery.length > 0 ? fromQuery : undefined;
+}

@@ -1,0 +1,19 @@
+/** Who is calling, as proven by a valid access token. */
+export interface Principal {
+  userId: string;
+  username: string;
+}
+
+/** Verifies access tokens; the auth service's token issuer satisfies it. */
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the request carried a valid bearer token. */
+    principal?: Principal;
+    /** Set when the request carried a bearer token that did not verify. */
+    authError?: string;
+  }
+}

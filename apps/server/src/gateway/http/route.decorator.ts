@@ -1,0 +1,26 @@
+import { applyDecorators, HttpCode, RequestMethod, RequestMapping, UseGuards } from '@nestjs/common';
+
+import { AuthOptional, AuthRequired } from '../auth/auth.guards.js';
+import type { RouteSpec } from './route-spec.js';
+
+const METHODS: Record<RouteSpec['method'], RequestMethod> = {
+  GET: RequestMethod.GET,
+  POST: RequestMethod.POST,
+  PUT: RequestMethod.PUT,
+  PATCH: RequestMethod.PATCH,
+  DELETE: RequestMethod.DELETE,
+};
+
+/**
+ * Binds a handler to its RouteSpec: method, path, success status and auth come from the
+ * spec the OpenAPI document is generated from, so the served API is the documented one.
+ */
+export function Route(spec: RouteSpec): MethodDecorator {
+  const success = Object.keys(spec.responses)
+    .map(Number)
+    .find((status) => status >= 200 && status < 300);
+  const decorators = [RequestMapping({ path: spec.path, method: METHODS[spec.method] }), HttpCode(success ?? 200)];
+  if (spec.auth === 'required') decorators.push(UseGuards(AuthRequired));
+  if (spec.auth === 'optional') decorators.push(UseGuards(AuthOptional));
+  return applyDecorators(...decorators);
+}

@@ -1,0 +1,6 @@
+/** Injection tokens for what the gateway depends on: service contracts and ports. */
+export const AUTH_SERVICE = Symbol('AuthService');
+export const USER_SERVICE = Symbol('UserService');
+export const LOGIN_THROTTLE = Symbol('LoginThrottle');
+export const HEALTH_CHECKS = Symbol('HealthChecks');
+export const METRICS_REGISTRY = Symbol('MetricsRegistry');

@@ -1,0 +1,348 @@
+import { performance } from 'node:perf_hooks';
+
+import type { Cache, MessageHandler, RangeByScoreOptions, ScoredMember, SetOptions } from './cache.port.js';
+import {
+  assertCount,
+  assertInteger,
+  assertPositiveMs,
+  assertScore,
+  NOT_AN_INTEGER_MESSAGE,
+  OVERFLOW_MESSAGE,
+  WRONGTYPE_MESSAGE,
+} from './cache.validation.js';
+
+export interface MemoryCacheOptions {
+  /** How often expired keys nobody reads again are dropped (default 1000 ms). */
+  sweepIntervalMs?: number;
+  /** Receives errors thrown by pub/sub handlers, which must not stop delivery to the others. */
+  onError?: (err: Error) => void;
+}
+
+type StoredValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'set'; members: Set<string> }
+  | { kind: 'zset'; scores: Map<string, number> };
+
+type Kind = StoredValue['kind'];
+
+interface Entry {
+  value: StoredValue;
+  /** On the monotonic clock (performance.now()), so wall-clock jumps neither expire nor revive keys. */
+  expiresAt: number | null;
+}
+
+interface Subscription {
+  readonly handler: MessageHandler;
+}
+
+/** What Redis's INCRBY accepts as an integer: no sign on zero, no leading zeros, no spaces. */
+const INTEGER_TEXT = /^(?:0|-?[1-9][0-9]*)$/;
+
+/**
+ * The embedded cache: the same semantics as the Redis adapter (the contract suite holds both to
+ * them), for one process. Expired keys vanish when read and are swept periodically.
+ */
+export class MemoryCache implements Cache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly channels = new Map<string, Set<Subscription>>();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly onError: (err: Error) => void;
+  private closed = false;
+
+  constructor(options: MemoryCacheOptions = {}) {
+    this.onError = options.onError ?? (() => undefined);
+    const sweepIntervalMs = options.sweepIntervalMs ?? 1000;
+    assertPositiveMs(sweepIntervalMs, 'sweepIntervalMs');
+    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+    // The sweep only frees memory; it must not keep a finished process alive.
+    this.sweeper.unref();
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.op(() => this.read(key, 'string')?.value ?? null);
+  }
+
+  set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
+    return this.op(() => {
+      if (options.ttlMs !== undefined) assertPositiveMs(options.ttlMs, 'ttlMs');
+      if (options.onlyIfAbsent && this.live(key)) return false;
+      // Like SET, this replaces a value of any type and drops any previous expiry.
+      this.entries.set(key, { value: { kind: 'string', value }, expiresAt: this.deadline(options.ttlMs) });
+      return true;
+    });
+  }
+
+  del(key: string): Promise<boolean> {
+    return this.op(() => this.live(key) !== undefined && this.entries.delete(key));
+  }
+
+  ttl(key: string): Promise<number | null> {
+    return this.op(() => {
+      const entry = this.live(key);
+      return entry ? this.remaining(entry) : null;
+    });
+  }
+
+  expire(key: string, ttlMs: number): Promise<boolean> {
+    return this.op(() => {
+      assertInteger(ttlMs, 'ttlMs');
+      const entry = this.live(key);
+      if (!entry) return false;
+      // PEXPIRE with a time in the past deletes the key.
+      if (ttlMs <= 0) this.entries.delete(key);
+      else entry.expiresAt = this.now() + ttlMs;
+      return true;
+    });
+  }
+
+  incrBy(key: string, by: number, ttlMsIfNew?: number): Promise<{ value: number; ttlMs: number | null }> {
+    return this.op(() => {
+      assertInteger(by, 'by');
+      if (ttlMsIfNew !== undefined) assertPositiveMs(ttlMsIfNew, 'ttlMsIfNew');
+      const entry = this.live(key);
+      if (!entry) {
+        this.entries.set(key, {
+          value: { kind: 'string', value: String(by) },
+          expiresAt: this.deadline(ttlMsIfNew),
+        });
+        return { value: by, ttlMs: ttlMsIfNew ?? null };
+      }
+      if (entry.value.kind !== 'string') throw new Error(WRONGTYPE_MESSAGE);
+      const text = entry.value.value;
+      const current = Number(text);
+      if (!INTEGER_TEXT.test(text) || !Number.isSafeInteger(current)) throw new Error(NOT_AN_INTEGER_MESSAGE);
+      const value = current + by;
+      // Redis counts in 64 bits; we refuse to go past what a JS number holds exactly.
+      if (!Number.isSafeInteger(value)) throw new Error(OVERFLOW_MESSAGE);
+      entry.value = { kind: 'string', value: String(value) };
+      return { value, ttlMs: this.remaining(entry) };
+    });
+  }
+
+  sAdd(key: string, members: readonly string[]): Promise<number> {
+    return this.op(() => {
+      if (members.length === 0) return 0;
+      const set = this.read(key, 'set') ?? this.create(key, { kind: 'set', members: new Set<string>() });
+      const before = set.members.size;
+      for (const member of members) set.members.add(member);
+      return set.members.size - before;
+    });
+  }
+
+  sRem(key: string, members: readonly string[]): Promise<number> {
+    return this.op(() => {
+      if (members.length === 0) return 0;
+      const set = this.read(key, 'set');
+      if (!set) return 0;
+      let removed = 0;
+      for (const member of members) if (set.members.delete(member)) removed += 1;
+      if (set.members.size === 0) this.entries.delete(key);
+      return removed;
+    });
+  }
+
+  sIsMember(key: string, member: string): Promise<boolean> {
+    return this.op(() => this.read(key, 'set')?.members.has(member) ?? false);
+  }
+
+  sMembers(key: string): Promise<string[]> {
+    return this.op(() => [...(this.read(key, 'set')?.members ?? [])]);
+  }
+
+  zAdd(key: string, entries: readonly ScoredMember[]): Promise<number> {
+    return this.op(() => {
+      for (const entry of entries) assertScore(entry.score, 'score');
+      if (entries.length === 0) return 0;
+      const zset =
+        this.read(key, 'zset') ?? this.create(key, { kind: 'zset', scores: new Map<string, number>() });
+      const before = zset.scores.size;
+      for (const { member, score } of entries) zset.scores.set(member, score);
+      return zset.scores.size - before;
+    });
+  }
+
+  zRem(key: string, members: readonly string[]): Promise<number> {
+    return this.op(() => {
+      if (members.length === 0) return 0;
+      const zset = this.read(key, 'zset');
+      if (!zset) return 0;
+      let removed = 0;
+      for (const member of members) if (zset.scores.delete(member)) removed += 1;
+      if (zset.scores.size === 0) this.entries.delete(key);
+      return removed;
+    });
+  }
+
+  zRangeByScoreDesc(key: string, options: RangeByScoreOptions = {}): Promise<ScoredMember[]> {
+    return this.op(() => {
+      const max = options.max ?? Infinity;
+      const min = options.min ?? -Infinity;
+      assertScore(max, 'max');
+      assertScore(min, 'min');
+      if (options.limit !== undefined) assertCount(options.limit, 'limit');
+      const zset = this.read(key, 'zset');
+      if (!zset) return [];
+      const inRange: ScoredMember[] = [];
+      for (const [member, score] of zset.scores) {
+        if (score >= min && (options.maxExclusive ? score < max : score <= max))
+          inRange.push({ member, score });
+      }
+      inRange.sort((a, b) => compareScored(b, a));
+      return options.limit === undefined ? inRange : inRange.slice(0, options.limit);
+    });
+  }
+
+  zCard(key: string): Promise<number> {
+    return this.op(() => this.read(key, 'zset')?.scores.size ?? 0);
+  }
+
+  zTrimToHighest(key: string, keep: number): Promise<number> {
+    return this.op(() => {
+      assertCount(keep, 'keep');
+      const zset = this.read(key, 'zset');
+      if (!zset || zset.scores.size <= keep) return 0;
+      const ascending = [...zset.scores].map(([member, score]) => ({ member, score })).sort(compareScored);
+      const doomed = ascending.slice(0, ascending.length - keep);
+      for (const { member } of doomed) zset.scores.delete(member);
+      if (zset.scores.size === 0) this.entries.delete(key);
+      return doomed.length;
+    });
+  }
+
+  exists(key: string): Promise<boolean> {
+    return this.op(() => this.live(key) !== undefined);
+  }
+
+  publish(channel: string, message: string): Promise<void> {
+    return this.op(() => {
+      // Redis delivers on another connection's read, never inside PUBLISH; a handler that runs
+      // synchronously here would see state its publisher has not finished writing.
+      setImmediate(() => this.deliver(channel, message));
+    });
+  }
+
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    return this.op(() => {
+      const subscription: Subscription = { handler };
+      let subscriptions = this.channels.get(channel);
+      if (!subscriptions) {
+        subscriptions = new Set();
+        this.channels.set(channel, subscriptions);
+      }
+      subscriptions.add(subscription);
+      return () => {
+        const current = this.channels.get(channel);
+        if (current?.delete(subscription) && current.size === 0) this.channels.delete(channel);
+        return Promise.resolve();
+      };
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.op(() => undefined);
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      clearInterval(this.sweeper);
+      this.entries.clear();
+      this.channels.clear();
+    }
+    return Promise.resolve();
+  }
+
+  private deliver(channel: string, message: string): void {
+    if (this.closed) return;
+    // Handlers present at delivery time, as with Redis, where the message reaches whoever the
+    // subscriber connection dispatches to when it arrives.
+    for (const { handler } of [...(this.channels.get(channel) ?? [])]) {
+      try {
+        handler(message);
+      } catch (err) {
+        this.onError(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  }
+
+  /** The entry under `key` unless it has expired (then it is dropped, as Redis does on access). */
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt !== null && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private read<K extends Kind>(key: string, kind: K): Extract<StoredValue, { kind: K }> | undefined {
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    if (entry.value.kind !== kind) throw new Error(WRONGTYPE_MESSAGE);
+    return entry.value as Extract<StoredValue, { kind: K }>;
+  }
+
+  private create<V extends StoredValue>(key: string, value: V): V {
+    this.entries.set(key, { value, expiresAt: null });
+    return value;
+  }
+
+  private remaining(entry: Entry): number | null {
+    return entry.expiresAt === null ? null : Math.max(0, Math.round(entry.expiresAt - this.now()));
+  }
+
+  private deadline(ttlMs: number | undefined): number | null {
+    return ttlMs === undefined ? null : this.now() + ttlMs;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt !== null && entry.expiresAt <= now) this.entries.delete(key);
+    }
+  }
+
+  private now(): number {
+    return performance.now();
+  }
+
+  /**
+   * Runs one operation the way a call to Redis settles: asynchronously, with any throw (a closed
+   * cache, WRONGTYPE, a bad argument) turned into a rejection.
+   */
+  private op<T>(body: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new Error('Cache is closed');
+      return Promise.resolve(body());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
+/** Redis's sorted-set order: by score, then by member bytewise. */
+function compareScored(a: ScoredMember, b: ScoredMember): number {
+  if (a.score !== b.score) return a.score < b.score ? -1 : 1;
+  return compareBytewise(a.member, b.member);
+}
+
+/**
+ * Compares strings by their UTF-8 bytes, as Redis does, without encoding them: UTF-8 order is
+ * code point order, which differs from JS's UTF-16 code unit order only where a surrogate
+ * (a character above U+FFFF) meets a unit in U+E000..U+FFFF.
+ */
+function compareBytewise(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { describeCacheContract, eventually } from './cache.contract.js';
+import { RedisCache } from './redis.cache.js';
+import { connectOrFail, deleteKeysWithPrefix, freePort } from './redis.testing.js';
+
+const CLUSTER_NODES = (process.env.REDIS_CLUSTER_NODES ?? '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003')
+  .split(',')
+  .map((node) => node.trim())
+  .filter((node) => node.length > 0);
+const HINT = 'Start it with scripts/redis-cluster-up.sh or point REDIS_CLUSTER_NODES at one.';
+
+function adminClient(): Cluster {
+  return new Cluster(
+    CLUSTER_NODES.map((node) => {
+      const colon = node.lastIndexOf(':');
+      return { host: node.slice(0, colon), port: Number(node.slice(colon + 1)) };
+    }),
+    { lazyConnect: true },
+  ).on('error', () => undefined);
+}
+
+async function connectWithPrefix(keyPrefix: string): Promise<RedisCache> {
+  return connectOrFail({ clusterNodes: CLUSTER_NODES, keyPrefix }, CLUSTER_NODES.join(','), HINT);
+}
+
+async function dropPrefix(keyPrefix: string): Promise<void> {
+  const admin = adminClient();
+  try {
+    await admin.connect();
+    await deleteKeysWithPrefix(admin, keyPrefix);
+  } finally {
+    admin.disconnect();
+  }
+}
+
+describeCacheContract('RedisCache (cluster)', async () => {
+  const keyPrefix = `test:cache:${randomUUID()}:`;
+  const cache = await connectWithPrefix(keyPrefix);
+  return { cache, cleanup: () => dropPrefix(keyPrefix) };
+});
+
+describe('RedisCache (cluster)', () => {
+  const keyPrefix = `test:cache:${randomUUID()}:`;
+  let cache!: RedisCache;
+  let admin!: Cluster;
+  let setupError: Error | undefined;
+
+  beforeAll(async () => {
+    try {
+      cache = await connectWithPrefix(keyPrefix);
+      admin = adminClient();
+      await admin.connect();
+    } catch (err) {
+      setupError = err instanceof Error ? err : new Error(String(err));
+      await cache?.close();
+    }
+  });
+
+  // A failing beforeAll makes vitest skip the tests; an unreachable cluster must fail each one.
+  beforeEach(() => {
+    if (setupError) throw setupError;
+  });
+
+  afterAll(async () => {
+    if (setupError) return;
+    await cache.close();
+    await deleteKeysWithPrefix(admin, keyPrefix);
+    admin.disconnect();
+  });
+
+  it('talks to a cluster of three masters', () => {
+    expect(admin.nodes('master')).toHaveLength(3);
+  });
+
+  it('spreads keys over every master, each command on the node that owns its key', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `spread:${i}`);
+    for (const key of keys) {
+      await cache.set(key, key);
+      await cache.incrBy(`${key}:n`, 2, 60_000);
+      await cache.zAdd(`${key}:z`, [{ member: 'm', score: 1 }]);
+    }
+    const holders = await Promise.all(
+      admin.nodes('master').map(async (node) => (await node.keys(`${keyPrefix}spread:*`)).length),
+    );
+    expect(holders.every((count) => count > 0)).toBe(true);
+    expect(holders.reduce((a, b) => a + b, 0)).toBe(keys.length * 3);
+    for (const key of keys) {
+      expect(await cache.get(key)).toBe(key);
+      expect(await cache.incrBy(`${key}:n`, 1)).toMatchObject({ value: 3 });
+    }
+  });
+
+  it('keeps keys that share a hash tag on one node', async () => {
+    await cache.zAdd('feed:{user42}', [{ member: 'p1', score: 1 }]);
+    await cache.sAdd('likes:{user42}', ['p1']);
+    await cache.set('profile:{user42}', 'x');
+    const holders = await Promise.all(
+      admin.nodes('master').map(async (node) => (await node.keys(`${keyPrefix}*{user42}`)).length),
+    );
+    expect([...holders].sort()).toEqual([0, 0, 3]);
+  });
+});
+
+describe('RedisCache (cluster) when no node listens', () => {
+  it('starts anyway and rejects every call', async () => {
+    const errors: Error[] = [];
+    const cache = await RedisCache.connect({
+      clusterNodes: [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`],
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await expect(cache.ping()).rejects.toThrow();
+      await expect(cache.get('k')).rejects.toThrow();
+      await expect(cache.incrBy('k', 1, 1000)).rejects.toThrow();
+      await expect(cache.publish('c', 'm')).rejects.toThrow();
+      await expect(cache.subscribe('c', () => undefined)).rejects.toThrow();
+      await eventually(() => errors.length > 0, 'a connection error to be reported');
+    } finally {
+      await cache.close();
+    }
+  });
+});

@@ -1,0 +1,222 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { describeCacheContract, eventually } from './cache.contract.js';
+import { RedisCache } from './redis.cache.js';
+import { connectOrFail, deleteKeysWithPrefix, freePort, succeeds } from './redis.testing.js';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const HINT = 'Start it (scripts/services-up.sh) or point REDIS_URL at one.';
+
+async function connectWithPrefix(keyPrefix: string): Promise<RedisCache> {
+  return connectOrFail({ url: REDIS_URL, keyPrefix }, REDIS_URL, HINT);
+}
+
+async function dropPrefix(keyPrefix: string): Promise<void> {
+  const admin = new Redis(REDIS_URL, { lazyConnect: true }).on('error', () => undefined);
+  try {
+    await admin.connect();
+    await deleteKeysWithPrefix(admin, keyPrefix);
+  } finally {
+    admin.disconnect();
+  }
+}
+
+describeCacheContract('RedisCache (standalone)', async () => {
+  const keyPrefix = `test:cache:${randomUUID()}:`;
+  const cache = await connectWithPrefix(keyPrefix);
+  return { cache, cleanup: () => dropPrefix(keyPrefix) };
+});
+
+describe('RedisCache (standalone)', () => {
+  const keyPrefix = `test:cache:${randomUUID()}:`;
+  let cache!: RedisCache;
+  let setupError: Error | undefined;
+
+  beforeAll(async () => {
+    try {
+      cache = await connectWithPrefix(keyPrefix);
+    } catch (err) {
+      setupError = err instanceof Error ? err : new Error(String(err));
+    }
+  });
+
+  beforeEach(() => {
+    if (setupError) throw setupError;
+  });
+
+  afterAll(async () => {
+    if (!cache) return;
+    await cache.close();
+    await dropPrefix(keyPrefix);
+  });
+
+  it('stores keys under keyPrefix and leaves the unprefixed name alone', async () => {
+    const raw = new Redis(REDIS_URL).on('error', () => undefined);
+    try {
+      await cache.set('prefixed', 'v');
+      expect(await raw.get(`${keyPrefix}prefixed`)).toBe('v');
+      expect(await raw.exists('prefixed')).toBe(0);
+      const counter = await cache.incrBy('counter', 3, 60_000);
+      expect(counter.value).toBe(3);
+      expect(await raw.get(`${keyPrefix}counter`)).toBe('3');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('isolates pub/sub channels of caches with different prefixes', async () => {
+    const otherPrefix = `test:cache:${randomUUID()}:`;
+    const other = await connectWithPrefix(otherPrefix);
+    try {
+      const mine: string[] = [];
+      const theirs: string[] = [];
+      const unsubscribeMine = await cache.subscribe('shared-name', (m) => mine.push(m));
+      const unsubscribeTheirs = await other.subscribe('shared-name', (m) => theirs.push(m));
+      await cache.publish('shared-name', 'for mine');
+      await other.publish('shared-name', 'for theirs');
+      await eventually(() => mine.length === 1 && theirs.length === 1, 'one message each');
+      expect(mine).toEqual(['for mine']);
+      expect(theirs).toEqual(['for theirs']);
+      await unsubscribeMine();
+      await unsubscribeTheirs();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('reports errors thrown by pub/sub handlers to onError', async () => {
+    const errors: Error[] = [];
+    const prefix = `test:cache:${randomUUID()}:`;
+    const reporting = await connectOrFail(
+      { url: REDIS_URL, keyPrefix: prefix, onError: (e) => errors.push(e) },
+      REDIS_URL,
+      HINT,
+    );
+    try {
+      await reporting.subscribe('c', () => {
+        throw new Error('handler failure (expected by the test)');
+      });
+      await reporting.publish('c', 'm');
+      await eventually(() => errors.length === 1, 'the handler error to be reported');
+      expect(errors[0]?.message).toBe('handler failure (expected by the test)');
+    } finally {
+      await reporting.close();
+    }
+  });
+
+  it('needs exactly one of url and clusterNodes', async () => {
+    await expect(RedisCache.connect({})).rejects.toThrow(/exactly one/);
+    await expect(RedisCache.connect({ url: REDIS_URL, clusterNodes: ['127.0.0.1:7001'] })).rejects.toThrow(
+      /exactly one/,
+    );
+    await expect(RedisCache.connect({ clusterNodes: ['no-port'] })).rejects.toThrow(/host:port/);
+  });
+});
+
+describe('RedisCache when nothing listens', () => {
+  it('starts anyway, rejects every call, and reports connection errors only through onError', async () => {
+    const port = await freePort();
+    const errors: Error[] = [];
+    const cache = await RedisCache.connect({
+      url: `redis://127.0.0.1:${port}`,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await expect(cache.ping()).rejects.toThrow();
+      await expect(cache.get('k')).rejects.toThrow();
+      await expect(cache.set('k', 'v')).rejects.toThrow();
+      await expect(cache.incrBy('k', 1, 1000)).rejects.toThrow();
+      await expect(cache.zRangeByScoreDesc('k')).rejects.toThrow();
+      await expect(cache.publish('c', 'm')).rejects.toThrow();
+      await expect(cache.subscribe('c', () => undefined)).rejects.toThrow();
+      // It keeps trying to reconnect, and every failure goes to onError, not to an 'error' event.
+      await eventually(() => errors.length >= 3, 'repeated reconnection errors');
+      expect(errors.some((e) => /ECONNREFUSED/.test(e.message))).toBe(true);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('does not need onError to survive connection errors', async () => {
+    const port = await freePort();
+    const cache = await RedisCache.connect({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 200 });
+    try {
+      // Long enough for several reconnection attempts, each emitting an 'error' event that
+      // would crash the worker if nobody listened.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await expect(cache.ping()).rejects.toThrow();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await cache.close();
+    }
+  });
+});
+
+describe('RedisCache during an outage', () => {
+  let server: ChildProcess | undefined;
+
+  function startRedis(port: number): ChildProcess {
+    const child = spawn(
+      '/usr/bin/redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+      { stdio: 'ignore' },
+    );
+    server = child;
+    return child;
+  }
+
+  async function stopRedis(): Promise<void> {
+    const child = server;
+    server = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+
+  afterAll(stopRedis);
+
+  it('fails fast while Redis is down, then reconnects and resubscribes when it is back', async () => {
+    const port = await freePort();
+    startRedis(port);
+    const errors: Error[] = [];
+    const cache = await RedisCache.connect({
+      url: `redis://127.0.0.1:${port}`,
+      onError: (e) => errors.push(e),
+    });
+    try {
+      await eventually(() => succeeds(cache.ping()), 'the private redis-server to answer');
+      await cache.set('k', 'v');
+      const received: string[] = [];
+      await cache.subscribe('c', (m) => received.push(m));
+
+      await stopRedis();
+      await eventually(async () => !(await succeeds(cache.get('k'))), 'calls to fail once Redis is gone');
+      await expect(cache.incrBy('n', 1)).rejects.toThrow();
+      await expect(cache.publish('c', 'lost')).rejects.toThrow();
+
+      startRedis(port);
+      await eventually(() => succeeds(cache.ping()), 'the cache to reconnect', 15_000);
+      // A restarted Redis without persistence comes back empty.
+      expect(await cache.get('k')).toBeNull();
+      await eventually(
+        async () => {
+          await succeeds(cache.publish('c', 'back'));
+          return received.includes('back');
+        },
+        'the subscription to be restored',
+        15_000,
+      );
+      expect(received).not.toContain('lost');
+      expect(errors.length).toBeGreaterThan(0);
+    } finally {
+      await cache.close();
+    }
+  });
+});

@@ -1,0 +1,441 @@
+import { Cluster, Redis } from 'ioredis';
+import type { ClientContext, RedisCommander, Result } from 'ioredis';
+
+import type { Cache, MessageHandler, RangeByScoreOptions, ScoredMember, SetOptions } from './cache.port.js';
+import { assertCount, assertInteger, assertPositiveMs, assertScore } from './cache.validation.js';
+
+export interface RedisCacheOptions {
+  /** Standalone Redis, e.g. `redis://127.0.0.1:6379`. Exactly one of `url` and `clusterNodes`. */
+  url?: string;
+  /** Redis Cluster startup nodes as `host:port`; the rest of the cluster is discovered. */
+  clusterNodes?: string[];
+  /** Prepended to every key and every pub/sub channel. */
+  keyPrefix?: string;
+  /** Longest any call may take before it rejects (default 1000 ms). */
+  commandTimeoutMs?: number;
+  /** Longest `connect()` waits for the first connection, and each TCP connect attempt (default 2000 ms). */
+  connectTimeoutMs?: number;
+  /** Connection errors and errors thrown by pub/sub handlers; without it they are dropped. */
+  onError?: (err: Error) => void;
+}
+
+type Client = Redis | Cluster;
+/** The command surface Redis and Cluster share (legacy reply shapes: flat arrays, doubles as strings). */
+type Commands = RedisCommander<{ type: 'default'; mapping: 'resp2' }>;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    glimpseIncrBy(key: string, by: number, ttlMsIfNew: number): Result<[number, number], Context>;
+  }
+}
+
+/**
+ * INCRBY plus "expire only if this call created the key", atomically. Checking the result against
+ * `by` instead would be wrong: an existing counter at 0 also yields `by`, and would get its window
+ * restarted. One key, so it runs on whichever cluster node owns it.
+ */
+const INCR_BY_SCRIPT = `
+local existed = redis.call('EXISTS', KEYS[1])
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if existed == 0 and ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return {value, redis.call('PTTL', KEYS[1])}
+`;
+
+/** Redis appends where a script failed; callers match on Redis's message, as for plain commands. */
+const SCRIPT_ERROR_SUFFIX = / script: [0-9a-f]+, on @user_script:\d+\.$/;
+
+interface Subscription {
+  readonly handler: MessageHandler;
+}
+
+interface ChannelState {
+  readonly subscriptions: Set<Subscription>;
+  /** The SUBSCRIBE every subscriber to this channel waits for. */
+  readonly active: Promise<void>;
+}
+
+/**
+ * The cache on Redis or Redis Cluster (ioredis). Built to degrade rather than hang: while Redis is
+ * unreachable every call rejects at once (no offline queue), a call that gets no reply rejects
+ * after `commandTimeoutMs`, and the client keeps reconnecting in the background.
+ */
+export class RedisCache implements Cache {
+  private readonly client: Client;
+  private readonly commands: Commands;
+  private readonly channelPrefix: string;
+  private readonly commandTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly onError: (err: Error) => void;
+  private readonly channels = new Map<string, ChannelState>();
+  private subscriber: Promise<Client> | undefined;
+  /** Serialises SUBSCRIBE/UNSUBSCRIBE so they reach Redis in the order they were asked for. */
+  private subscriberQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  /**
+   * Resolves once the first connection attempt has settled (ready, failed, or `connectTimeoutMs`
+   * passed) and never rejects: the service starts while Redis is down and `ping()` tells
+   * readiness.
+   */
+  static async connect(options: RedisCacheOptions): Promise<RedisCache> {
+    const cache = new RedisCache(options);
+    await firstConnection(cache.client, cache.connectTimeoutMs);
+    return cache;
+  }
+
+  private constructor(options: RedisCacheOptions) {
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 1000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+    assertPositiveMs(this.commandTimeoutMs, 'commandTimeoutMs');
+    assertPositiveMs(this.connectTimeoutMs, 'connectTimeoutMs');
+    this.channelPrefix = options.keyPrefix ?? '';
+    const onError = options.onError ?? (() => undefined);
+    this.onError = (err) => {
+      try {
+        onError(err);
+      } catch {
+        // Called from ioredis's event handlers, where a throw would crash the process.
+      }
+    };
+    this.client = this.createClient(options);
+    this.commands = this.client;
+    this.client.defineCommand('glimpseIncrBy', { numberOfKeys: 1, lua: INCR_BY_SCRIPT });
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.run('GET', () => this.commands.get(key));
+  }
+
+  async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
+    const { ttlMs, onlyIfAbsent = false } = options;
+    if (ttlMs !== undefined) assertPositiveMs(ttlMs, 'ttlMs');
+    const reply = await this.run('SET', () => {
+      if (ttlMs !== undefined) {
+        return onlyIfAbsent
+          ? this.commands.set(key, value, 'PX', ttlMs, 'NX')
+          : this.commands.set(key, value, 'PX', ttlMs);
+      }
+      return onlyIfAbsent ? this.commands.set(key, value, 'NX') : this.commands.set(key, value);
+    });
+    return reply === 'OK';
+  }
+
+  async del(key: string): Promise<boolean> {
+    return (await this.run('DEL', () => this.commands.del(key))) === 1;
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const pttl = await this.run('PTTL', () => this.commands.pttl(key));
+    // -2: no such key, -1: no expiry.
+    return pttl >= 0 ? pttl : null;
+  }
+
+  async expire(key: string, ttlMs: number): Promise<boolean> {
+    assertInteger(ttlMs, 'ttlMs');
+    return (await this.run('PEXPIRE', () => this.commands.pexpire(key, ttlMs))) === 1;
+  }
+
+  async incrBy(
+    key: string,
+    by: number,
+    ttlMsIfNew?: number,
+  ): Promise<{ value: number; ttlMs: number | null }> {
+    assertInteger(by, 'by');
+    if (ttlMsIfNew !== undefined) assertPositiveMs(ttlMsIfNew, 'ttlMsIfNew');
+    try {
+      const [value, pttl] = await this.run('INCRBY', () =>
+        this.commands.glimpseIncrBy(key, by, ttlMsIfNew ?? 0),
+      );
+      return { value, ttlMs: pttl >= 0 ? pttl : null };
+    } catch (err) {
+      if (err instanceof Error) err.message = err.message.replace(SCRIPT_ERROR_SUFFIX, '');
+      throw err;
+    }
+  }
+
+  async sAdd(key: string, members: readonly string[]): Promise<number> {
+    // Redis rejects SADD without members; nothing to add is simply nothing added.
+    if (members.length === 0) return this.run('SADD', () => Promise.resolve(0));
+    return this.run('SADD', () => this.commands.sadd(key, ...members));
+  }
+
+  async sRem(key: string, members: readonly string[]): Promise<number> {
+    if (members.length === 0) return this.run('SREM', () => Promise.resolve(0));
+    return this.run('SREM', () => this.commands.srem(key, ...members));
+  }
+
+  async sIsMember(key: string, member: string): Promise<boolean> {
+    return (await this.run('SISMEMBER', () => this.commands.sismember(key, member))) === 1;
+  }
+
+  async sMembers(key: string): Promise<string[]> {
+    return this.run('SMEMBERS', () => this.commands.smembers(key));
+  }
+
+  async zAdd(key: string, entries: readonly ScoredMember[]): Promise<number> {
+    for (const entry of entries) assertScore(entry.score, 'score');
+    if (entries.length === 0) return this.run('ZADD', () => Promise.resolve(0));
+    const args = entries.flatMap(({ member, score }) => [formatScore(score), member]);
+    return this.run('ZADD', () => this.commands.zadd(key, ...args));
+  }
+
+  async zRem(key: string, members: readonly string[]): Promise<number> {
+    if (members.length === 0) return this.run('ZREM', () => Promise.resolve(0));
+    return this.run('ZREM', () => this.commands.zrem(key, ...members));
+  }
+
+  async zRangeByScoreDesc(key: string, options: RangeByScoreOptions = {}): Promise<ScoredMember[]> {
+    const { max = Infinity, min = -Infinity, maxExclusive = false, limit } = options;
+    assertScore(max, 'max');
+    assertScore(min, 'min');
+    if (limit !== undefined) assertCount(limit, 'limit');
+    const start = (maxExclusive ? '(' : '') + formatScore(max);
+    // A negative count means "no limit" to Redis.
+    const count = limit ?? -1;
+    const flat = await this.run('ZRANGE', () =>
+      this.commands.zrange(key, start, formatScore(min), 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES'),
+    );
+    const result: ScoredMember[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      result.push({ member: flat[i] as string, score: parseScore(flat[i + 1] as string) });
+    }
+    return result;
+  }
+
+  async zCard(key: string): Promise<number> {
+    return this.run('ZCARD', () => this.commands.zcard(key));
+  }
+
+  async zTrimToHighest(key: string, keep: number): Promise<number> {
+    assertCount(keep, 'keep');
+    // Ranks count from the lowest score; -(keep + 1) is the highest rank that has to go.
+    return this.run('ZREMRANGEBYRANK', () => this.commands.zremrangebyrank(key, 0, -(keep + 1)));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.run('EXISTS', () => this.commands.exists(key))) === 1;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.run('PUBLISH', () => this.commands.publish(this.channelPrefix + channel, message));
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    if (this.closed) throw closedError();
+    const name = this.channelPrefix + channel;
+    const subscription: Subscription = { handler };
+    let state = this.channels.get(name);
+    if (!state) {
+      const active = this.onSubscriber('SUBSCRIBE', async (subscriber) => {
+        await asCommands(subscriber).subscribe(name);
+      });
+      state = { subscriptions: new Set(), active };
+      this.channels.set(name, state);
+    }
+    const joined = state;
+    joined.subscriptions.add(subscription);
+    try {
+      await joined.active;
+    } catch (err) {
+      joined.subscriptions.delete(subscription);
+      // The next subscriber tries a fresh SUBSCRIBE rather than inheriting this failure.
+      if (this.channels.get(name) === joined) this.channels.delete(name);
+      throw err;
+    }
+
+    let subscribed = true;
+    return async () => {
+      if (!subscribed) return;
+      subscribed = false;
+      joined.subscriptions.delete(subscription);
+      if (joined.subscriptions.size > 0 || this.channels.get(name) !== joined || this.closed) return;
+      this.channels.delete(name);
+      try {
+        await this.onSubscriber('UNSUBSCRIBE', (subscriber) => asCommands(subscriber).unsubscribe(name));
+      } catch (err) {
+        // The handler is already gone, which is all the caller asked for; a channel left
+        // subscribed on the server only costs messages that are dropped on arrival.
+        this.onError(asError(err));
+      }
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.run('PING', () => this.commands.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.channels.clear();
+    const clients: Client[] = [this.client];
+    if (this.subscriber) clients.push(await this.subscriber);
+    await Promise.all(clients.map((client) => this.shutdown(client)));
+  }
+
+  private createClient(options: RedisCacheOptions): Client {
+    const { url, clusterNodes, keyPrefix } = options;
+    if ((url === undefined) === (clusterNodes === undefined)) {
+      throw new Error('RedisCache needs exactly one of `url` and `clusterNodes`');
+    }
+    // Fail fast rather than queue: while disconnected a command is refused at once instead of
+    // waiting for a reconnect, so callers fall back to PostgreSQL without a delay. In-flight
+    // commands of a dropped connection are retried once at most.
+    const connection = {
+      commandTimeout: this.commandTimeoutMs,
+      connectTimeout: this.connectTimeoutMs,
+      maxRetriesPerRequest: 1,
+    };
+    let client: Client;
+    if (url !== undefined) {
+      client = new Redis(url, {
+        ...connection,
+        keyPrefix,
+        enableOfflineQueue: false,
+        // Reconnect forever, backing off to one attempt every 2 s.
+        retryStrategy: (times) => Math.min(times * 100, 2000),
+      });
+    } else {
+      if (clusterNodes === undefined || clusterNodes.length === 0) {
+        throw new Error('RedisCache: clusterNodes is empty');
+      }
+      client = new Cluster(clusterNodes.map(parseNode), {
+        keyPrefix,
+        enableOfflineQueue: false,
+        clusterRetryStrategy: (times) => Math.min(times * 100, 2000),
+        redisOptions: connection,
+      });
+      client.on('node error', (err: unknown) => this.onError(asError(err)));
+    }
+    // An 'error' event without a listener is thrown by EventEmitter and would kill the process.
+    client.on('error', (err: unknown) => this.onError(asError(err)));
+    return client;
+  }
+
+  /** Pub/sub needs a connection of its own: a subscribed connection refuses other commands. */
+  private subscriberClient(): Promise<Client> {
+    this.subscriber ??= (async () => {
+      let subscriber: Client;
+      if (this.client instanceof Cluster) {
+        subscriber = this.client.duplicate();
+        subscriber.on('node error', (err: unknown) => this.onError(asError(err)));
+      } else {
+        subscriber = this.client.duplicate();
+      }
+      subscriber.on('error', (err: unknown) => this.onError(asError(err)));
+      subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+      await firstConnection(subscriber, this.connectTimeoutMs);
+      return subscriber;
+    })();
+    return this.subscriber;
+  }
+
+  private onSubscriber<T>(operation: string, command: (subscriber: Client) => Promise<T>): Promise<T> {
+    const result = this.subscriberQueue.then(async () => {
+      const subscriber = await this.subscriberClient();
+      return this.run(operation, () => command(subscriber));
+    });
+    this.subscriberQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private dispatch(channel: string, message: string): void {
+    const state = this.channels.get(channel);
+    if (!state) return;
+    for (const { handler } of [...state.subscriptions]) {
+      try {
+        handler(message);
+      } catch (err) {
+        this.onError(asError(err));
+      }
+    }
+  }
+
+  /**
+   * Runs one command with a hard deadline. ioredis's own `commandTimeout` covers a command sent
+   * on a connection, but a Cluster can hold a command longer (redirections, retries while a
+   * node fails over, the subscriber's queue): no call may outlive `commandTimeoutMs`.
+   */
+  private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError());
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`Redis ${operation} timed out after ${this.commandTimeoutMs} ms`));
+      }, this.commandTimeoutMs);
+      command().then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(asError(err));
+        },
+      );
+    });
+  }
+
+  private async shutdown(client: Client): Promise<void> {
+    try {
+      await this.run('QUIT', () => client.quit());
+    } catch {
+      // QUIT is refused while disconnected; disconnect() also stops the reconnect loop.
+      client.disconnect();
+    }
+  }
+}
+
+function asCommands(client: Client): Commands {
+  return client;
+}
+
+/** Resolves on the first 'ready' or 'error' (or after `timeoutMs`); never rejects. */
+function firstConnection(client: Client, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const settle = (): void => {
+      clearTimeout(timer);
+      client.off('ready', settle);
+      client.off('error', settle);
+      client.off('end', settle);
+      resolve();
+    };
+    const timer = setTimeout(settle, timeoutMs);
+    client.on('ready', settle);
+    client.on('error', settle);
+    client.on('end', settle);
+  });
+}
+
+function parseNode(node: string): { host: string; port: number } {
+  const colon = node.lastIndexOf(':');
+  const host = node.slice(0, colon);
+  const port = Number(node.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`RedisCache: cluster node "${node}" is not host:port`);
+  }
+  return { host, port };
+}
+
+function formatScore(score: number): string {
+  if (score === Infinity) return '+inf';
+  if (score === -Infinity) return '-inf';
+  return String(score);
+}
+
+function parseScore(text: string): number {
+  if (text === 'inf' || text === '+inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function closedError(): Error {
+  return new Error('Cache is closed');
+}

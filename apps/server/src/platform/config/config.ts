@@ -1,0 +1,509 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { MAX_WORKER_ID } from '../ids/snowflake.js';
+
+/**
+ * Configuration comes from environment variables only, validated once at start-up. Every variable is
+ * declared exactly once in VARIABLES below (default, description, parser), so the README table generated
+ * from CONFIG_VARIABLES cannot drift from what the code accepts.
+ */
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/**
+ * Deployment roles (Loki/Mimir style): `all` runs every component in one process. Roles that are not wired
+ * yet are accepted already so later work only has to wire them.
+ */
+export const ROLES = [
+  'all',
+  'gateway',
+  'auth',
+  'user',
+  'outbox-relay',
+  'media',
+  'post',
+  'feed',
+  'like',
+  'comment',
+  'notification',
+  'analytics',
+  'fanout',
+  'media-worker',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const TRACING_EXPORTERS = ['none', 'console'] as const;
+export type TracingExporter = (typeof TRACING_EXPORTERS)[number];
+
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** `'*'` allows any origin; an empty list means same-origin only (no CORS headers at all). */
+export type CorsOrigins = '*' | readonly string[];
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  roles: readonly Role[];
+  /** Absolute path; holds PGlite files, local media and generated development secrets. */
+  dataDir: string;
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: CorsOrigins;
+    bodyLimitBytes: number;
+  };
+  database: {
+    /** Unset: embedded PGlite under dataDir. */
+    url: string | undefined;
+    poolMax: number;
+  };
+  redis: {
+    /** Both unset: in-memory cache. Never both set. */
+    url: string | undefined;
+    clusterNodes: readonly HostPort[] | undefined;
+    keyPrefix: string;
+  };
+  kafka: {
+    /** Unset: in-process event bus. */
+    brokers: readonly HostPort[] | undefined;
+    clientId: string;
+  };
+  auth: {
+    /** Unset outside production: see resolveJwtSecret() in secrets.ts. */
+    jwtSecret: string | undefined;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
+  rateLimit: {
+    multiplier: number;
+  };
+  log: {
+    level: LogLevel;
+  };
+  /** Unset: chosen at random at start (see resolveWorkerId in ids/worker-id.ts). */
+  workerId: number | undefined;
+  outbox: {
+    pollIntervalMs: number;
+  };
+  shutdown: {
+    graceMs: number;
+  };
+  tracing: {
+    exporter: TracingExporter;
+  };
+}
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(`Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsers. Each receives the raw string (env value, or the documented default) or undefined when unset
+// with no default. Messages say what was expected; loadConfig appends what was received.
+
+const integer = (min: number, max: number) => {
+  const error = `expected an integer between ${min} and ${max}`;
+  return z
+    .string({ error })
+    .regex(/^\d+$/, { error })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error }).max(max, { error }));
+};
+
+const optionalInteger = (min: number, max: number) => integer(min, max).optional();
+
+const positiveNumber = () => {
+  const error = 'expected a positive number';
+  return z
+    .string({ error })
+    .regex(/^(\d+(\.\d*)?|\.\d+)$/, { error })
+    .transform(Number)
+    .pipe(z.number().positive({ error }).finite({ error }));
+};
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `expected one of ${values.join('|')}` });
+
+const text = () => z.string({ error: 'expected a value' });
+
+const parseHostPort = (s: string): HostPort | undefined => {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(s);
+  if (!match?.[1] || !match[2]) return undefined;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
+};
+
+const hostPortList = () => {
+  const error = 'expected a comma-separated list of host:port';
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): HostPort[] | undefined => {
+      if (raw === undefined) return undefined;
+      const parsed = raw.split(',').map((s) => parseHostPort(s.trim()));
+      if (!parsed.every((hp) => hp !== undefined)) {
+        ctx.addIssue({ code: 'custom', message: error, input: raw });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+};
+
+const urlWithScheme = (schemes: readonly string[]) => {
+  const error = `expected a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`;
+  return z
+    .string()
+    .optional()
+    .refine(
+      (raw) => {
+        if (raw === undefined) return true;
+        try {
+          const url = new URL(raw);
+          return schemes.includes(url.protocol) && url.hostname.length > 0;
+        } catch {
+          return false;
+        }
+      },
+      { error },
+    );
+};
+
+const isOrigin = (s: string): boolean => {
+  try {
+    const url = new URL(s);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === s.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+};
+
+const corsOrigins = () => {
+  const error = 'expected "*" or a comma-separated list of origins like https://example.com';
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): CorsOrigins => {
+      if (raw === undefined) return [];
+      if (raw === '*') return '*';
+      const origins = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      if (!origins.every(isOrigin)) {
+        ctx.addIssue({ code: 'custom', message: error, input: raw });
+        return z.NEVER;
+      }
+      return origins.map((o) => o.replace(/\/$/, ''));
+    });
+};
+
+const roles = () => {
+  const error = `expected a comma-separated list of roles from ${ROLES.join(', ')}`;
+  return z.string().transform((raw, ctx): Role[] => {
+    const names = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    const unknown = names.filter((n) => !(ROLES as readonly string[]).includes(n));
+    if (names.length === 0 || unknown.length > 0) {
+      const detail = unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : '';
+      ctx.addIssue({ code: 'custom', message: `${error}${detail}`, input: raw });
+      return z.NEVER;
+    }
+    return [...new Set(names as Role[])];
+  });
+};
+
+const jwtSecret = () =>
+  z
+    .string()
+    .min(MIN_JWT_SECRET_LENGTH, { error: `expected at least ${MIN_JWT_SECRET_LENGTH} characters` })
+    .optional();
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface VariableSpec<S extends z.ZodType> {
+  /** Raw default, parsed exactly like a value from the environment. Undefined: unset by default. */
+  default: string | undefined;
+  description: string;
+  /** Values that may hold credentials are never echoed in error messages. */
+  sensitive?: boolean;
+  schema: S;
+}
+
+const variable = <S extends z.ZodType>(spec: VariableSpec<S>): VariableSpec<S> => spec;
+
+const VARIABLES = {
+  NODE_ENV: variable({
+    default: 'development',
+    description: `Environment: ${NODE_ENVS.join('|')}. production requires JWT_SECRET.`,
+    schema: oneOf(NODE_ENVS),
+  }),
+  HOST: variable({ default: '127.0.0.1', description: 'HTTP listen address.', schema: text() }),
+  PORT: variable({ default: '8080', description: 'HTTP listen port (0: any free port).', schema: integer(0, 65535) }),
+  ROLES: variable({
+    default: 'all',
+    description: `Comma-separated components this process runs: ${ROLES.join(', ')}.`,
+    schema: roles(),
+  }),
+  DATA_DIR: variable({
+    default: './data',
+    description: 'Directory for PGlite files, local media and generated development secrets.',
+    schema: text(),
+  }),
+  DATABASE_URL: variable({
+    default: undefined,
+    description: 'PostgreSQL URL (postgres://...). Unset: embedded PGlite under DATA_DIR.',
+    sensitive: true,
+    schema: urlWithScheme(['postgres:', 'postgresql:']),
+  }),
+  DATABASE_POOL_MAX: variable({
+    default: '10',
+    description: 'Maximum PostgreSQL connections per pool.',
+    schema: integer(1, 1000),
+  }),
+  REDIS_URL: variable({
+    default: undefined,
+    description: 'Redis URL (redis:// or rediss://). Unset (and no cluster): in-memory cache.',
+    sensitive: true,
+    schema: urlWithScheme(['redis:', 'rediss:']),
+  }),
+  REDIS_CLUSTER_NODES: variable({
+    default: undefined,
+    description: 'Redis Cluster seed nodes, comma-separated host:port. Mutually exclusive with REDIS_URL.',
+    schema: hostPortList(),
+  }),
+  REDIS_KEY_PREFIX: variable({
+    default: undefined,
+    description: 'Prefix for every Redis key (lets several deployments share one Redis).',
+    schema: z.string().optional(),
+  }),
+  KAFKA_BROKERS: variable({
+    default: undefined,
+    description: 'Kafka bootstrap brokers, comma-separated host:port. Unset: in-process event bus.',
+    schema: hostPortList(),
+  }),
+  KAFKA_CLIENT_ID: variable({ default: 'glimpse', description: 'Kafka client id.', schema: text() }),
+  JWT_SECRET: variable({
+    default: undefined,
+    description:
+      `HMAC secret for access tokens, at least ${MIN_JWT_SECRET_LENGTH} characters. Required in production; ` +
+      'in development/test a random one is generated once and kept in DATA_DIR/secrets/jwt-secret.',
+    sensitive: true,
+    schema: jwtSecret(),
+  }),
+  ACCESS_TOKEN_TTL_SECONDS: variable({
+    default: '900',
+    description: 'Access token lifetime in seconds.',
+    schema: integer(1, 86_400),
+  }),
+  REFRESH_TOKEN_TTL_SECONDS: variable({
+    default: '2592000',
+    description: 'Refresh token lifetime in seconds.',
+    schema: integer(60, 31_536_000),
+  }),
+  RATE_LIMIT_MULTIPLIER: variable({
+    default: '1',
+    description: 'Multiplies every rate limit (e.g. 100 for load tests).',
+    schema: positiveNumber(),
+  }),
+  CORS_ORIGINS: variable({
+    default: undefined,
+    description: 'Allowed CORS origins: "*" or a comma-separated list. Unset: same origin only.',
+    schema: corsOrigins(),
+  }),
+  BODY_LIMIT_BYTES: variable({
+    default: '1048576',
+    description: 'Maximum JSON request body size in bytes (media uploads have their own limit).',
+    schema: integer(1, 1_073_741_824),
+  }),
+  LOG_LEVEL: variable({
+    default: 'info',
+    description: `Log level: ${LOG_LEVELS.join('|')}.`,
+    schema: oneOf(LOG_LEVELS),
+  }),
+  WORKER_ID: variable({
+    default: undefined,
+    description: `ID generator worker id, 0..${MAX_WORKER_ID}; unique per process. Unset: random at start.`,
+    schema: optionalInteger(0, MAX_WORKER_ID),
+  }),
+  OUTBOX_POLL_INTERVAL_MS: variable({
+    default: '250',
+    description: 'How often the outbox relay polls for unpublished events, in milliseconds.',
+    schema: integer(1, 3_600_000),
+  }),
+  SHUTDOWN_GRACE_MS: variable({
+    default: '10000',
+    description: 'Time each component gets to close on shutdown, in milliseconds.',
+    schema: integer(0, 600_000),
+  }),
+  TRACING_EXPORTER: variable({
+    default: 'none',
+    description: `Where spans go: ${TRACING_EXPORTERS.join('|')}. Trace ids are propagated either way.`,
+    schema: oneOf(TRACING_EXPORTERS),
+  }),
+};
+
+type VariableName = keyof typeof VARIABLES;
+
+export interface ConfigVariable {
+  name: string;
+  /** Raw default as it would be written in the environment; undefined when unset by default. */
+  default: string | undefined;
+  description: string;
+}
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.entries(VARIABLES).map(([name, spec]) => ({
+  name,
+  default: spec.default,
+  description: spec.description,
+}));
+
+/** Markdown table of every variable, for the README. */
+export function describeConfig(): string {
+  const rows = CONFIG_VARIABLES.map(
+    (v) =>
+      `| \`${v.name}\` | ${v.default === undefined ? '(unset)' : `\`${v.default}\``} | ${v.description} |`,
+  );
+  return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+const schema = z.object(
+  Object.fromEntries(Object.entries(VARIABLES).map(([name, spec]) => [name, spec.schema])) as {
+    [K in VariableName]: (typeof VARIABLES)[K]['schema'];
+  },
+);
+
+type Parsed = z.output<typeof schema>;
+
+const normalize = (value: string | undefined): string | undefined => {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed.length === 0 ? undefined : trimmed;
+};
+
+const describeReceived = (name: VariableName, raw: string | undefined): string => {
+  if (raw === undefined) return '';
+  if (VARIABLES[name].sensitive) return `, got a value of ${raw.length} characters (not shown)`;
+  return `, got ${JSON.stringify(raw)}`;
+};
+
+/** Rules spanning several variables; checked on raw values so they are reported alongside field errors. */
+function crossFieldIssues(raw: Record<VariableName, string | undefined>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (raw.NODE_ENV === 'production' && raw.JWT_SECRET === undefined) {
+    issues.push({
+      variable: 'JWT_SECRET',
+      message: `required when NODE_ENV=production (at least ${MIN_JWT_SECRET_LENGTH} characters)`,
+    });
+  }
+  if (raw.REDIS_URL !== undefined && raw.REDIS_CLUSTER_NODES !== undefined) {
+    issues.push({
+      variable: 'REDIS_CLUSTER_NODES',
+      message: 'cannot be combined with REDIS_URL; set one or the other',
+    });
+  }
+  return issues;
+}
+
+/**
+ * Reads and validates configuration. Pure apart from resolving DATA_DIR against the working directory:
+ * no files are read or written (see resolveJwtSecret for that). Empty values count as unset; unknown
+ * variables are ignored.
+ *
+ * @throws ConfigError naming every invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const names = Object.keys(VARIABLES) as VariableName[];
+  const fromEnv = Object.fromEntries(names.map((n) => [n, normalize(env[n])])) as Record<
+    VariableName,
+    string | undefined
+  >;
+  const raw = Object.fromEntries(names.map((n) => [n, fromEnv[n] ?? VARIABLES[n].default])) as Record<
+    VariableName,
+    string | undefined
+  >;
+
+  const result = schema.safeParse(raw);
+  const issues: ConfigIssue[] = [];
+  if (!result.success) {
+    const seen = new Set<string>();
+    for (const issue of result.error.issues) {
+      const name = issue.path[0] as VariableName;
+      // One message per variable: several checks of one value would only repeat themselves.
+      if (seen.has(name)) continue;
+      seen.add(name);
+      issues.push({ variable: name, message: `${issue.message}${describeReceived(name, fromEnv[name])}` });
+    }
+  }
+  issues.push(...crossFieldIssues(raw).filter((i) => !issues.some((x) => x.variable === i.variable)));
+  if (!result.success || issues.length > 0) {
+    const order = new Map(names.map((n, i) => [n as string, i]));
+    issues.sort((a, b) => (order.get(a.variable) ?? 0) - (order.get(b.variable) ?? 0));
+    throw new ConfigError(issues);
+  }
+
+  return toConfig(result.data);
+}
+
+function toConfig(v: Parsed): Config {
+  return {
+    nodeEnv: v.NODE_ENV,
+    roles: v.ROLES,
+    dataDir: path.resolve(v.DATA_DIR),
+    http: {
+      host: v.HOST,
+      port: v.PORT,
+      corsOrigins: v.CORS_ORIGINS,
+      bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    },
+    database: {
+      url: v.DATABASE_URL,
+      poolMax: v.DATABASE_POOL_MAX,
+    },
+    redis: {
+      url: v.REDIS_URL,
+      clusterNodes: v.REDIS_CLUSTER_NODES,
+      keyPrefix: v.REDIS_KEY_PREFIX ?? '',
+    },
+    kafka: {
+      brokers: v.KAFKA_BROKERS,
+      clientId: v.KAFKA_CLIENT_ID,
+    },
+    auth: {
+      jwtSecret: v.JWT_SECRET,
+      accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    rateLimit: { multiplier: v.RATE_LIMIT_MULTIPLIER },
+    log: { level: v.LOG_LEVEL },
+    workerId: v.WORKER_ID,
+    outbox: { pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS },
+    shutdown: { graceMs: v.SHUTDOWN_GRACE_MS },
+    tracing: { exporter: v.TRACING_EXPORTER },
+  };
+}
+
+/** True when this process runs `role`, directly or through `all`. */
+export function hasRole(config: Pick<Config, 'roles'>, role: Exclude<Role, 'all'>): boolean {
+  return config.roles.includes('all') || config.roles.includes(role);
+}

@@ -1,0 +1,63 @@
+/**
+ * Errors that carry a business meaning across every transport. Services throw them; the
+ * HTTP gateway maps them to problem+json, and the gRPC transport maps them to status codes
+ * and back, so "not found" stays 404 wherever the service runs.
+ */
+export type DomainErrorKind =
+  | 'malformed' // 400: syntactically wrong input, e.g. a cursor that was not ours
+  | 'invalid' // 422: semantically invalid input
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'unavailable'; // 503: a dependency is down and no fallback exists
+
+export interface FieldError {
+  /** JSON path of the offending field, e.g. `username` or `mediaIds.2`. */
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(message);
+  }
+
+  static malformed(message: string): DomainError {
+    return new DomainError('malformed', message);
+  }
+
+  static invalid(message: string, errors?: readonly FieldError[]): DomainError {
+    return new DomainError('invalid', message, errors);
+  }
+
+  static unauthenticated(message: string): DomainError {
+    return new DomainError('unauthenticated', message);
+  }
+
+  static forbidden(message: string): DomainError {
+    return new DomainError('forbidden', message);
+  }
+
+  static notFound(message: string): DomainError {
+    return new DomainError('not_found', message);
+  }
+
+  static conflict(message: string, errors?: readonly FieldError[]): DomainError {
+    return new DomainError('conflict', message, errors);
+  }
+
+  static unavailable(message: string): DomainError {
+    return new DomainError('unavailable', message);
+  }
+}
+
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}

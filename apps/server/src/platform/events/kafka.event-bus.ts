@@ -1,0 +1,217 @@
+import { Admin, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
+
+import {
+  type EventBusErrorListener,
+  type RetryPolicy,
+  retryPolicy,
+  safeListener,
+  toError,
+} from './delivery.retry.js';
+import { withDeadline } from './deadline.js';
+import { encodeEnvelope } from './envelope.codec.js';
+import {
+  assertGroupName,
+  assertTopicName,
+  EventBusClosedError,
+  UnknownTopicError,
+} from './event-bus.errors.js';
+import type { EventBus, EventEnvelope, SubscribeOptions, Subscription } from './events.port.js';
+import { KafkaSubscription } from './kafka.subscription.js';
+
+export interface KafkaEventBusOptions {
+  /** Bootstrap brokers as `host:port`. */
+  brokers: string[];
+  clientId: string;
+  /** Partitions of the topics ensureTopics creates. Default: the broker's `num.partitions`. */
+  partitions?: number;
+  /** Replication factor of the topics ensureTopics creates. Default: the broker's default. */
+  replicationFactor?: number;
+  /** Deadline of publish and ping: a dead broker fails the caller instead of hanging it. Default 5000. */
+  requestTimeoutMs?: number;
+  /** Deadline of ensureTopics and of joining a group on subscribe. Default 30000. */
+  setupTimeoutMs?: number;
+  /** Backoff between attempts of a handler that threw. */
+  retry?: Partial<RetryPolicy>;
+  /** Handler failures, undecodable records, broker trouble of consumers. Wire a logger. */
+  onError?: EventBusErrorListener;
+}
+
+/**
+ * The events port on Kafka (@platformatic/kafka). Envelopes travel as JSON values keyed by
+ * `envelope.key`, with the trace context also in a `traceparent` header for tools that read
+ * headers. Publishing waits for every in-sync replica (acks=all) through an idempotent producer,
+ * so a retried send neither duplicates nor reorders a key's events.
+ */
+export class KafkaEventBus implements EventBus {
+  readonly #brokers: string[];
+  readonly #clientId: string;
+  readonly #partitions: number;
+  readonly #replicationFactor: number;
+  readonly #requestTimeoutMs: number;
+  readonly #setupTimeoutMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #onError: EventBusErrorListener;
+  readonly #admin: Admin;
+  readonly #producer: Producer<string, string, string, string>;
+  readonly #subscriptions = new Set<KafkaSubscription>();
+  /** Topics known to exist: publish checks the others with the broker before sending. */
+  readonly #knownTopics = new Set<string>();
+  #closing: Promise<void> | undefined;
+
+  constructor(options: KafkaEventBusOptions) {
+    if (options.brokers.length === 0) throw new TypeError('KafkaEventBus needs at least one broker');
+    this.#brokers = [...options.brokers];
+    this.#clientId = options.clientId;
+    // -1 asks the broker for its defaults (CreateTopics v4+).
+    this.#partitions = options.partitions ?? -1;
+    this.#replicationFactor = options.replicationFactor ?? -1;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
+    this.#setupTimeoutMs = options.setupTimeoutMs ?? 30_000;
+    this.#retry = retryPolicy(options.retry);
+    this.#onError = safeListener(options.onError);
+    const client = {
+      clientId: options.clientId,
+      bootstrapBrokers: this.#brokers,
+      connectTimeout: Math.min(this.#requestTimeoutMs, 5_000),
+      timeout: this.#requestTimeoutMs,
+      retries: 2,
+      retryDelay: 250,
+    };
+    this.#admin = new Admin(client);
+    this.#producer = new Producer({
+      ...client,
+      serializers: stringSerializers,
+      acks: ProduceAcks.ALL,
+      idempotent: true,
+    });
+    // Clients emit 'error' for background failures; unheard, that event would crash the process.
+    this.#admin.on('error', (error: Error) => this.#onError(error, {}));
+    this.#producer.on('error', (error: Error) => this.#onError(error, {}));
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    this.#assertOpen();
+    topics.forEach(assertTopicName);
+    const wanted = [...new Set(topics)];
+    if (wanted.length === 0) return;
+    await withDeadline(this.#ensureTopics(wanted), this.#setupTimeoutMs, 'ensureTopics');
+  }
+
+  async publish(events: readonly EventEnvelope[]): Promise<void> {
+    this.#assertOpen();
+    if (events.length === 0) return;
+    const messages = events.map((event) => {
+      const value = encodeEnvelope(event);
+      const headers = new Map<string, string>();
+      if (event.traceparent !== undefined) headers.set('traceparent', event.traceparent);
+      return { topic: event.type, key: event.key, value, headers };
+    });
+    const send = async (): Promise<void> => {
+      await this.#assertTopicsExist(new Set(events.map((event) => event.type)));
+      // One request per partition leader, in publication order: a key's events stay in order.
+      await this.#producer.send({ messages });
+    };
+    await withDeadline(send(), this.#requestTimeoutMs, 'publish');
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    this.#assertOpen();
+    assertGroupName(options.group);
+    if (options.topics.length === 0) throw new TypeError('subscribe needs at least one topic');
+    options.topics.forEach(assertTopicName);
+    const topics = [...new Set(options.topics)];
+    await withDeadline(this.#assertTopicsExist(new Set(topics)), this.#requestTimeoutMs, 'subscribe');
+    const subscription: KafkaSubscription = new KafkaSubscription({
+      brokers: this.#brokers,
+      clientId: this.#clientId,
+      group: options.group,
+      topics,
+      handler: options.handler,
+      retry: this.#retry,
+      onError: this.#onError,
+      closeTimeoutMs: this.#setupTimeoutMs,
+      onClosed: () => this.#subscriptions.delete(subscription),
+    });
+    this.#subscriptions.add(subscription);
+    try {
+      await withDeadline(subscription.start(), this.#setupTimeoutMs, 'subscribe');
+    } catch (error) {
+      await subscription.close();
+      throw error;
+    }
+    // close() may have run while the group was being joined.
+    if (this.#closing) {
+      await subscription.close();
+      throw new EventBusClosedError();
+    }
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    const check = async (): Promise<void> => {
+      const metadata = await this.#admin.metadata({ topics: [], forceUpdate: true });
+      if (metadata.brokers.size === 0) throw new Error('the Kafka cluster reports no live broker');
+    };
+    await withDeadline(check(), this.#requestTimeoutMs, 'ping');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    // Subscriptions first: they finish their handlers, commit, and leave their groups.
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
+    const results = await Promise.allSettled([this.#producer.close(), this.#admin.close()]);
+    for (const result of results) {
+      if (result.status === 'rejected') this.#onError(toError(result.reason), {});
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new EventBusClosedError();
+  }
+
+  async #ensureTopics(topics: string[]): Promise<void> {
+    const existing = new Set(await this.#admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      try {
+        await this.#admin.createTopics({
+          topics: missing,
+          partitions: this.#partitions,
+          replicas: this.#replicationFactor,
+        });
+      } catch (error) {
+        // Another process may have created some of them meanwhile: only a topic still missing is a failure.
+        const now = new Set(await this.#admin.listTopics());
+        if (missing.some((topic) => !now.has(topic))) throw error;
+      }
+    }
+    await this.#waitForLeaders(topics, Date.now() + this.#setupTimeoutMs);
+    topics.forEach((topic) => this.#knownTopics.add(topic));
+  }
+
+  /** Creation returns before every partition has a leader; producing earlier would fail. */
+  async #waitForLeaders(topics: string[], giveUpAt: number): Promise<void> {
+    for (let attempt = 0; Date.now() < giveUpAt; attempt += 1) {
+      const metadata = await this.#admin.metadata({ topics, forceUpdate: true });
+      const ready = topics.every((topic) => {
+        const partitions = metadata.topics.get(topic)?.partitions;
+        return partitions !== undefined && partitions.length > 0 && partitions.every((p) => p.leader >= 0);
+      });
+      if (ready) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+    }
+    throw new Error(`topics ${topics.join(', ')} have partitions without a leader`);
+  }
+
+  async #assertTopicsExist(topics: ReadonlySet<string>): Promise<void> {
+    if ([...topics].every((topic) => this.#knownTopics.has(topic))) return;
+    const existing = await this.#admin.listTopics();
+    for (const topic of existing) this.#knownTopics.add(topic);
+    for (const topic of topics) if (!this.#knownTopics.has(topic)) throw new UnknownTopicError(topic);
+  }
+}

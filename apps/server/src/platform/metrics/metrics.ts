@@ -1,0 +1,77 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type { Registry } from 'prom-client';
+
+/**
+ * RED metrics and the platform's own counters, on a registry of their own (not prom-client's global one) so
+ * tests and several in-process roles can each create one without name clashes.
+ *
+ * Errors are not a separate metric: they are `http_requests_total` with a 4xx/5xx `status` label, e.g.
+ * `sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))`. One counter keeps
+ * rates and error ratios consistent with each other.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** `route` is the route pattern (`/v1/posts/:id`), never the raw URL: labels must stay low-cardinality. */
+  httpRequestsTotal: Counter<'method' | 'route' | 'status'>;
+  httpRequestDurationSeconds: Histogram<'method' | 'route' | 'status'>;
+  /** Outbox rows published to the event bus, by topic. */
+  outboxPublishedTotal: Counter<'topic'>;
+  /** Outbox rows not yet published, as last seen by the relay. */
+  outboxBacklog: Gauge;
+  /** Cache calls that failed and were served without the cache, by operation (get, set, del, ...). */
+  cacheOperationErrorsTotal: Counter<'operation'>;
+  /** Events handled by consumers; outcome is ok, retried, dead_lettered or skipped. */
+  eventsConsumedTotal: Counter<'topic' | 'group' | 'outcome'>;
+}
+
+/** From a cache hit (5 ms) to a slow upload (10 s). */
+export const HTTP_DURATION_BUCKETS_SECONDS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+] as const;
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  // Process metrics (CPU, memory, event loop lag, GC) under their standard unprefixed names.
+  collectDefaultMetrics({ register: registry });
+
+  return {
+    registry,
+    httpRequestsTotal: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests handled, by method, route pattern and status code.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpRequestDurationSeconds: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by method, route pattern and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [...HTTP_DURATION_BUCKETS_SECONDS],
+      registers: [registry],
+    }),
+    outboxPublishedTotal: new Counter({
+      name: 'outbox_published_total',
+      help: 'Outbox events published to the event bus, by topic.',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    outboxBacklog: new Gauge({
+      name: 'outbox_backlog',
+      help: 'Outbox events waiting to be published.',
+      registers: [registry],
+    }),
+    cacheOperationErrorsTotal: new Counter({
+      name: 'cache_operation_errors_total',
+      help: 'Cache operations that failed (the request went on without the cache), by operation.',
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
+    eventsConsumedTotal: new Counter({
+      name: 'events_consumed_total',
+      help: 'Events handled by consumers, by topic, consumer group and outcome.',
+      labelNames: ['topic', 'group', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}

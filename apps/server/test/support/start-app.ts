@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { startApplication, type RunningApplication } from '../../src/app/application.js';
+import { loadConfig } from '../../src/platform/config/config.js';
+import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
+import type { ApiTarget } from '../api/api.scenarios.js';
+
+/** Test apps get generous rate limits so suites can sign up many users from one address. */
+const TEST_ENV = {
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  RATE_LIMIT_MULTIPLIER: '1000',
+  OUTBOX_POLL_INTERVAL_MS: '50',
+  JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+};
+
+export interface StartedApp extends ApiTarget {
+  app: RunningApplication;
+}
+
+function asTarget(app: RunningApplication, cleanup: () => Promise<void>): StartedApp {
+  if (!app.url) throw new Error('the gateway did not start');
+  return {
+    app,
+    baseUrl: app.url,
+    bus: app.infrastructure.bus,
+    close: async () => {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Everything in one process on embedded infrastructure: PGlite, memory cache, in-process bus. */
+export async function startEmbeddedApp(env: Record<string, string> = {}): Promise<StartedApp> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'glimpse-test-'));
+  const app = await startApplication(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env }));
+  return asTarget(app, () => rm(dataDir, { recursive: true, force: true }));
+}
+
+/**
+ * Everything in one process on the real servers: a fresh PostgreSQL database, Redis with a
+ * key prefix of its own, and Kafka with a client id of its own, so parallel suites never meet.
+ */
+export async function startRealApp(env: Record<string, string> = {}): Promise<StartedApp> {
+  const database = await createTempDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'glimpse-test-'));
+  const app = await startApplication(
+    loadConfig({
+      ...TEST_ENV,
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      KAFKA_CLIENT_ID: `glimpse-test-${randomUUID().slice(0, 8)}`,
+      ...env,
+    }),
+  );
+  return asTarget(app, async () => {
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+}

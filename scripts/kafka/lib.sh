@@ -1,0 +1,159 @@
+# shellcheck shell=bash
+# Helpers shared by scripts/services-up.sh and scripts/services-down.sh (sourced, not run).
+# Expects ROOT (the repository root) and STATE_DIR (.services/) to be set.
+
+KAFKA_DIR="$ROOT/scripts/kafka"
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_DIR/pom.xml")"
+# Outside the repository so that every clone and worktree shares one download.
+KAFKA_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/glimpse/kafka-$KAFKA_VERSION"
+KAFKA_LIBS="$KAFKA_HOME/libs"
+KAFKA_STATE="$STATE_DIR/kafka"
+KAFKA_CONFIG="$KAFKA_STATE/server.properties"
+KAFKA_PIDFILE="$STATE_DIR/kafka.pid"
+KAFKA_LOG="$STATE_DIR/kafka.log"
+# @platformatic/kafka needs Node >= 22.22; a bare `node` on this machine may be older.
+NODE_BIN="$ROOT/node_modules/.bin/node"
+[[ -x "$NODE_BIN" ]] || NODE_BIN="node"
+
+port_open() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+wait_for_port() {
+  local port="$1" seconds="$2" name="$3" waited=0
+  until port_open "$port"; do
+    if ((waited >= seconds)); then
+      echo "$name: 127.0.0.1:$port did not answer within ${seconds}s" >&2
+      exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# True when the pid is alive AND still the program we expect: a pidfile can outlive its
+# process and the pid be reused by something we must not touch.
+pid_is() {
+  local pid="$1" pattern="$2"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"
+}
+
+# Prints the pid of the broker services-up started, if it is still running; drops a stale
+# pidfile.
+kafka_pid() {
+  [[ -f "$KAFKA_PIDFILE" ]] || return 0
+  local pid
+  pid="$(cat "$KAFKA_PIDFILE")"
+  if pid_is "$pid" 'kafka.Kafka'; then
+    echo "$pid"
+  else
+    rm -f "$KAFKA_PIDFILE"
+  fi
+}
+
+# Stops a process we started and waits until it is gone (SIGKILL after a grace period).
+stop_pid() {
+  local pid="$1" name="$2" grace="${3:-60}" waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= grace * 5)); then
+      echo "$name: pid $pid still running after ${grace}s, sending SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+}
+
+kafka_fetch_libs() {
+  local sum
+  sum="$(sha256sum "$KAFKA_DIR/pom.xml" | cut -d ' ' -f 1)"
+  # The checksum marks a complete download of exactly this pom's dependencies: an
+  # interrupted download or an edited pom fetches again.
+  if [[ -f "$KAFKA_HOME/libs.sha256" && "$(cat "$KAFKA_HOME/libs.sha256")" == "$sum" && -d "$KAFKA_LIBS" ]]; then
+    return
+  fi
+  echo "kafka: fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS (once)"
+  mkdir -p "$KAFKA_HOME"
+  local tmp="$KAFKA_HOME/libs.tmp.$$"
+  rm -rf "$tmp"
+  # Maven prints colour codes even with -q: keep its output in a file, show it on failure.
+  if ! mvn -q -B -f "$KAFKA_DIR/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" >"$KAFKA_HOME/mvn.log" 2>&1; then
+    cat "$KAFKA_HOME/mvn.log" >&2
+    rm -rf "$tmp"
+    echo "kafka: downloading the broker jars failed (log above, also in $KAFKA_HOME/mvn.log)" >&2
+    exit 1
+  fi
+  rm -rf "$KAFKA_LIBS"
+  mv "$tmp" "$KAFKA_LIBS"
+  echo "$sum" >"$KAFKA_HOME/libs.sha256"
+}
+
+kafka_write_config() {
+  mkdir -p "$KAFKA_STATE/data"
+  cat >"$KAFKA_CONFIG" <<EOF
+# Written by scripts/services-up.sh on every start: edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:9093
+listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093
+advertised.listeners=PLAINTEXT://127.0.0.1:9092
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$KAFKA_STATE/data
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=24
+EOF
+}
+
+kafka_format_storage() {
+  [[ -f "$KAFKA_STATE/data/meta.properties" ]] && return
+  local cluster_id out
+  cluster_id="$(java -Xmx256m -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+  if ! out="$(java -Xmx256m -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" -cp "$KAFKA_LIBS/*" \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" 2>&1)"; then
+    echo "$out" >&2
+    echo "kafka: formatting the storage in $KAFKA_STATE/data failed" >&2
+    exit 1
+  fi
+  echo "kafka: formatted storage (cluster id $cluster_id)"
+}
+
+# Waits until the broker answers a metadata request and lists topics, not merely until its
+# port accepts connections. With a pid, fails as soon as that process dies.
+kafka_wait_ready() {
+  local pid="${1:-}" start=$SECONDS last=0 elapsed err
+  while true; do
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$KAFKA_PIDFILE"
+      echo "kafka: the broker (pid $pid) exited during start-up; last lines of .services/kafka.log:" >&2
+      tail -n 30 "$KAFKA_LOG" >&2 || true
+      exit 1
+    fi
+    if err="$(timeout 15 "$NODE_BIN" "$KAFKA_DIR/broker-ready.mjs" 127.0.0.1:9092 2>&1)"; then
+      return
+    fi
+    elapsed=$((SECONDS - start))
+    if ((elapsed >= WAIT_SECONDS)); then
+      echo "kafka: 127.0.0.1:9092 not ready after ${WAIT_SECONDS}s: $err" >&2
+      [[ -n "$pid" ]] && tail -n 30 "$KAFKA_LOG" >&2
+      exit 1
+    fi
+    if ((elapsed - last >= 5)); then
+      echo "kafka: waiting for the broker... ${elapsed}s"
+      last=$elapsed
+    fi
+    sleep 1
+  done
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Stops what scripts/services-up.sh started (recorded under .services/), and only that:
+# services that were already running when services-up ran are left alone. Safe to run
+# repeatedly.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STATE_DIR="$ROOT/.services"
+mkdir -p "$STATE_DIR"
+
+exec 9>"$STATE_DIR/services.lock"
+flock 9
+
+# shellcheck source=scripts/kafka/lib.sh
+source "$ROOT/scripts/kafka/lib.sh"
+
+kafka_down() {
+  local pid
+  pid="$(kafka_pid)"
+  if [[ -z "$pid" ]]; then
+    echo "kafka: not started by services-up, nothing to stop"
+    return
+  fi
+  # A controlled shutdown of a combined broker+controller takes a few seconds.
+  stop_pid "$pid" kafka 60
+  rm -f "$KAFKA_PIDFILE"
+  echo "kafka: stopped (pid $pid)"
+}
+
+redis_down() {
+  local pidfile="$STATE_DIR/redis.pid" pid
+  if [[ ! -f "$pidfile" ]]; then
+    echo "redis: not started by services-up, nothing to stop"
+    return
+  fi
+  pid="$(cat "$pidfile")"
+  if pid_is "$pid" 'redis-server'; then
+    stop_pid "$pid" redis 30
+    echo "redis: stopped (pid $pid)"
+  else
+    echo "redis: pid $pid from .services/redis.pid is not running, nothing to stop"
+  fi
+  rm -f "$pidfile"
+}
+
+postgresql_down() {
+  local marker="$STATE_DIR/postgresql.started" version
+  if [[ ! -f "$marker" ]]; then
+    echo "postgresql: not started by services-up, nothing to stop"
+    return
+  fi
+  version="$(cat "$marker")"
+  if pg_ctlcluster --skip-systemctl-redirect "$version" main status >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$version" main stop
+    echo "postgresql: stopped (cluster $version/main)"
+  else
+    echo "postgresql: cluster $version/main is not running, nothing to stop"
+  fi
+  rm -f "$marker"
+}
+
+kafka_down
+redis_down
+postgresql_down

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Makes PostgreSQL (127.0.0.1:5432), Redis (127.0.0.1:6379) and a single-node Kafka broker in
+# KRaft mode (127.0.0.1:9092) available for development and tests. A service that already
+# answers is reused; whatever this script starts is recorded under .services/ so that
+# services-down.sh stops exactly that and nothing else. Safe to run repeatedly.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STATE_DIR="$ROOT/.services"
+mkdir -p "$STATE_DIR"
+
+# Two concurrent runs (two terminals, parallel CI steps) would both see a closed port and
+# start two brokers: serialise them.
+# Every long-lived child gets `9>&-`: a daemon inheriting the descriptor would hold the lock
+# for its whole life.
+exec 9>"$STATE_DIR/services.lock"
+flock 9
+
+# shellcheck source=scripts/kafka/lib.sh
+source "$ROOT/scripts/kafka/lib.sh"
+
+WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-90}"
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+postgresql_up() {
+  if port_open 5432; then
+    echo "postgresql: reused 127.0.0.1:5432"
+    return
+  fi
+  local version
+  # shellcheck disable=SC2012 # cluster versions are plain numbers
+  version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1 || true)"
+  if [[ -z "$version" ]]; then
+    echo "postgresql: nothing answers on 127.0.0.1:5432 and no cluster in /etc/postgresql to start" >&2
+    exit 1
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start 9>&-
+  # The marker is what tells services-down that the cluster is ours to stop.
+  echo "$version" >"$STATE_DIR/postgresql.started"
+  wait_for_port 5432 "$WAIT_SECONDS" postgresql
+  echo "postgresql: started (cluster $version/main) on 127.0.0.1:5432"
+}
+
+# --- Redis -----------------------------------------------------------------------------------
+redis_up() {
+  if port_open 6379; then
+    echo "redis: reused 127.0.0.1:6379"
+    return
+  fi
+  if ! command -v redis-server >/dev/null; then
+    echo "redis: nothing answers on 127.0.0.1:6379 and redis-server is not installed" >&2
+    exit 1
+  fi
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --pidfile "$STATE_DIR/redis.pid" --logfile "$STATE_DIR/redis.log" --dir "$STATE_DIR" 9>&-
+  wait_for_port 6379 "$WAIT_SECONDS" redis
+  echo "redis: started (pid $(cat "$STATE_DIR/redis.pid")) on 127.0.0.1:6379"
+}
+
+# --- Kafka -----------------------------------------------------------------------------------
+kafka_up() {
+  local pid
+  pid="$(kafka_pid)"
+  if port_open 9092; then
+    # Keeps an existing pidfile: a broker we started earlier stays ours to stop.
+    if [[ -n "$pid" ]]; then
+      kafka_wait_ready "$pid"
+      echo "kafka: reused 127.0.0.1:9092 (pid $pid, started earlier by services-up)"
+    else
+      echo "kafka: reused 127.0.0.1:9092"
+    fi
+    return
+  fi
+  if [[ -n "$pid" ]]; then
+    # Ours, alive, but not listening yet: still starting.
+    kafka_wait_ready "$pid"
+    echo "kafka: reused 127.0.0.1:9092 (pid $pid, started earlier by services-up)"
+    return
+  fi
+
+  for tool in java mvn; do
+    if ! command -v "$tool" >/dev/null; then
+      echo "kafka: $tool is needed to fetch and run the broker (Java 17+ and Maven)" >&2
+      exit 1
+    fi
+  done
+  kafka_fetch_libs
+  kafka_write_config
+  kafka_format_storage
+
+  # setsid: the broker must outlive this shell and the terminal or job that ran it.
+  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several JVM flags on purpose
+  setsid nohup java ${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m} -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$KAFKA_PIDFILE"
+  echo "kafka: starting (pid $pid, log .services/kafka.log)"
+  kafka_wait_ready "$pid"
+  echo "kafka: started (pid $pid) on 127.0.0.1:9092"
+}
+
+postgresql_up
+redis_up
+kafka_up

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm test`: brings up the local services (PostgreSQL, Redis, Redis Cluster, Kafka), checks
+// generated code for drift, type-checks, lints, builds, and runs every test suite against
+// them. Services that this run started are stopped at the end; ones already running are
+// left alone.
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = {
+  ...process.env,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003',
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+};
+
+function run(title, command, args, options = {}) {
+  console.log(`\n▶ ${title}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal}) after ${seconds}s`);
+    return false;
+  }
+  console.log(`✔ ${title} (${seconds}s)`);
+  return true;
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+const kafkaWasUp = await portOpen(9092);
+const clusterWasUp = await portOpen(7001);
+let ok =
+  run('local services up', 'bash', ['scripts/services-up.sh']) &&
+  run('redis cluster up', 'bash', ['scripts/redis-cluster-up.sh']) &&
+  run('generated code is up to date', 'node', ['scripts/check-generated.mjs']) &&
+  run('typecheck', 'npx', ['tsc', '-p', 'apps/server', '--noEmit']) &&
+  run('lint', 'npx', ['eslint', '.', '--max-warnings', '0']) &&
+  run('build', 'npm', ['run', 'build', '--silent']) &&
+  run('tests', 'npx', ['vitest', 'run', '--root', 'apps/server', ...process.argv.slice(2)]);
+
+if (!clusterWasUp) ok = run('redis cluster down', 'bash', ['scripts/redis-cluster-down.sh']) && ok;
+if (!kafkaWasUp) ok = run('local services down', 'bash', ['scripts/services-down.sh']) && ok;
+process.exit(ok ? 0 : 1);
