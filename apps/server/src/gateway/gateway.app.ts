@@ -16,6 +16,7 @@ import type { AccessTokenVerifier } from './auth/principal.js';
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module.js';
 import { httpMetricsHook, type HttpMetricsRecorder } from './http/http-metrics.hook.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { tracingHooks } from './http/tracing.hook.js';
 import { allRoutes } from './http/routes.js';
 import { idempotencyHooks } from './idempotency/idempotency.hooks.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
@@ -67,6 +68,9 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     reply.header('x-request-id', request.id);
     runWithRequestContext({ requestId: request.id }, done);
   });
+  const tracing = tracingHooks();
+  fastify.addHook('onRequest', tracing.onRequest);
+  fastify.addHook('onResponse', tracing.onResponse);
   fastify.addHook('onRequest', authenticateHook(options.verifier));
   fastify.addHook('onRequest', rateLimitHook(limiter, { multiplier: options.rateLimitMultiplier, onError: degrade('rate-limiter') }));
   const idempotency = idempotencyHooks(new IdempotencyStore(options.cache), degrade('idempotency'));

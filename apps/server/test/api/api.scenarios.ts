@@ -109,6 +109,18 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect(doc.body.components.schemas.User.properties.viewer).toBeDefined();
       });
 
+      it('continues the caller’s trace through the request into the events it causes', async () => {
+        const ana = await signup();
+        const ben = await signup();
+        const traceId = randomUUID().replaceAll('-', '');
+        const traceparent = `00-${traceId}-${'1'.repeat(16)}-01`;
+        const res = await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken, headers: { traceparent } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+        const event = await waitForEvent((e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id);
+        expect(event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      });
+
       it('sets security headers and a request id', async () => {
         const res = await api.get('/healthz', { headers: { 'x-request-id': 'test-request-1' } });
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');

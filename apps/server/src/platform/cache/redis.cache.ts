@@ -282,12 +282,14 @@ export class RedisCache implements Cache {
       throw new Error('RedisCache needs exactly one of `url` and `clusterNodes`');
     }
     // Fail fast rather than queue: while disconnected a command is refused at once instead of
-    // waiting for a reconnect, so callers fall back to PostgreSQL without a delay. In-flight
-    // commands of a dropped connection are retried once at most.
+    // waiting for a reconnect, so callers fall back to PostgreSQL without a delay. Commands in
+    // flight when a connection drops are not sent again after reconnecting (an INCRBY that did
+    // run would count twice); they fail, at the latest when their deadline passes.
     const connection = {
       commandTimeout: this.commandTimeoutMs,
       connectTimeout: this.connectTimeoutMs,
       maxRetriesPerRequest: 1,
+      autoResendUnfulfilledCommands: false,
     };
     let client: Client;
     if (url !== undefined) {

@@ -20,7 +20,7 @@ import { withDeadline } from './deadline.js';
 import { decodeEnvelope } from './envelope.codec.js';
 import type { EventEnvelope, EventHandler, Subscription } from './events.port.js';
 
-type Record = Message<string, string, string, string>;
+type KafkaRecord = Message<string, string, string, string>;
 type Stream = MessagesStream<string, string, string, string>;
 
 export interface KafkaSubscriptionOptions {
@@ -119,13 +119,13 @@ export class KafkaSubscription implements Subscription {
       throw new Error(`consumer of group ${group} failed while joining`);
     }
     this.#stream = stream;
-    stream.on('data', (record: Record) => this.#receive(record));
+    stream.on('data', (record: KafkaRecord) => this.#receive(record));
     stream.on('error', (error: Error) => this.#restart(consumer, error));
     stream.on('close', () => this.#restart(consumer));
     if (this.#paused) stream.pause();
   }
 
-  #receive(record: Record): void {
+  #receive(record: KafkaRecord): void {
     if (this.#closing) return;
     const key = `${record.topic}/${record.partition}`;
     const expected = this.#nextOffsets.get(key);
@@ -155,8 +155,7 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
-  async #handle(record: Record): Promise<void> {
-    this.#commit(record);
+  async #handle(record: KafkaRecord): Promise<void> {
     const { group, handler, retry } = this.#options;
     const onError = this.#report;
     for (let failures = 0; ;) {
@@ -183,7 +182,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   /** Commits are coalesced per partition by the client; close() waits for the pending ones. */
-  #commit(record: Record): void {
+  #commit(record: KafkaRecord): void {
     const pending = Promise.resolve(record.commit()).catch((error: unknown) => {
       this.#report(toError(error), { group: this.#options.group, topic: record.topic });
     });
@@ -243,15 +242,15 @@ export class KafkaSubscription implements Subscription {
 
 /** Runs one partition's records strictly one after the other. */
 class PartitionQueue {
-  readonly #items: Record[] = [];
+  readonly #items: KafkaRecord[] = [];
   #draining: Promise<void> | undefined;
 
   constructor(
-    private readonly process: (record: Record) => Promise<void>,
+    private readonly process: (record: KafkaRecord) => Promise<void>,
     private readonly processed: () => void,
   ) {}
 
-  push(record: Record): void {
+  push(record: KafkaRecord): void {
     this.#items.push(record);
     this.#draining ??= this.#drain();
   }
