@@ -15,19 +15,6 @@ flock 9
 # shellcheck source=scripts/kafka/lib.sh
 source "$ROOT/scripts/kafka/lib.sh"
 
-kafka_down() {
-  local pid
-  pid="$(kafka_pid)"
-  if [[ -z "$pid" ]]; then
-    echo "kafka: not started by services-up, nothing to stop"
-    return
-  fi
-  # A controlled shutdown of a combined broker+controller takes a few seconds.
-  stop_pid "$pid" kafka 60
-  rm -f "$KAFKA_PIDFILE"
-  echo "kafka: stopped (pid $pid)"
-}
-
 redis_down() {
   local pidfile="$STATE_DIR/redis.pid" pid
   if [[ ! -f "$pidfile" ]]; then

@@ -58,49 +58,6 @@ redis_up() {
   echo "redis: started (pid $(cat "$STATE_DIR/redis.pid")) on 127.0.0.1:6379"
 }
 
-# --- Kafka -----------------------------------------------------------------------------------
-kafka_up() {
-  local pid
-  pid="$(kafka_pid)"
-  if port_open 9092; then
-    # Keeps an existing pidfile: a broker we started earlier stays ours to stop.
-    if [[ -n "$pid" ]]; then
-      kafka_wait_ready "$pid"
-      echo "kafka: reused 127.0.0.1:9092 (pid $pid, started earlier by services-up)"
-    else
-      echo "kafka: reused 127.0.0.1:9092"
-    fi
-    return
-  fi
-  if [[ -n "$pid" ]]; then
-    # Ours, alive, but not listening yet: still starting.
-    kafka_wait_ready "$pid"
-    echo "kafka: reused 127.0.0.1:9092 (pid $pid, started earlier by services-up)"
-    return
-  fi
-
-  for tool in java mvn; do
-    if ! command -v "$tool" >/dev/null; then
-      echo "kafka: $tool is needed to fetch and run the broker (Java 17+ and Maven)" >&2
-      exit 1
-    fi
-  done
-  kafka_fetch_libs
-  kafka_write_config
-  kafka_format_storage
-
-  # setsid: the broker must outlive this shell and the terminal or job that ran it.
-  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several JVM flags on purpose
-  setsid nohup java ${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m} -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
-  pid=$!
-  echo "$pid" >"$KAFKA_PIDFILE"
-  echo "kafka: starting (pid $pid, log .services/kafka.log)"
-  kafka_wait_ready "$pid"
-  echo "kafka: started (pid $pid) on 127.0.0.1:9092"
-}
-
 postgresql_up
 redis_up
 kafka_up

@@ -1,16 +1,21 @@
 # shellcheck shell=bash
 # Helpers shared by scripts/services-up.sh and scripts/services-down.sh (sourced, not run).
 # Expects ROOT (the repository root) and STATE_DIR (.services/) to be set.
+# KAFKA_NAME, KAFKA_PORT and KAFKA_CONTROLLER_PORT choose the broker (default: the
+# development broker `kafka` on 9092/9093); the outage test runs a private one beside it.
 
 KAFKA_DIR="$ROOT/scripts/kafka"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_DIR/pom.xml")"
 # Outside the repository so that every clone and worktree shares one download.
 KAFKA_HOME="${XDG_CACHE_HOME:-$HOME/.cache}/glimpse/kafka-$KAFKA_VERSION"
 KAFKA_LIBS="$KAFKA_HOME/libs"
-KAFKA_STATE="$STATE_DIR/kafka"
+KAFKA_NAME="${KAFKA_NAME:-kafka}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+KAFKA_STATE="$STATE_DIR/$KAFKA_NAME"
 KAFKA_CONFIG="$KAFKA_STATE/server.properties"
-KAFKA_PIDFILE="$STATE_DIR/kafka.pid"
-KAFKA_LOG="$STATE_DIR/kafka.log"
+KAFKA_PIDFILE="$STATE_DIR/$KAFKA_NAME.pid"
+KAFKA_LOG="$STATE_DIR/$KAFKA_NAME.log"
 # @platformatic/kafka needs Node >= 22.22; a bare `node` on this machine may be older.
 NODE_BIN="$ROOT/node_modules/.bin/node"
 [[ -x "$NODE_BIN" ]] || NODE_BIN="node"
@@ -97,9 +102,9 @@ kafka_write_config() {
 # Written by scripts/services-up.sh on every start: edit the script, not this file.
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:9093
-listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093
-advertised.listeners=PLAINTEXT://127.0.0.1:9092
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
@@ -137,23 +142,79 @@ kafka_wait_ready() {
   while true; do
     if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$KAFKA_PIDFILE"
-      echo "kafka: the broker (pid $pid) exited during start-up; last lines of .services/kafka.log:" >&2
+      echo "$KAFKA_NAME: the broker (pid $pid) exited during start-up; last lines of $KAFKA_LOG:" >&2
       tail -n 30 "$KAFKA_LOG" >&2 || true
       exit 1
     fi
-    if err="$(timeout 15 "$NODE_BIN" "$KAFKA_DIR/broker-ready.mjs" 127.0.0.1:9092 2>&1)"; then
+    if err="$(timeout 15 "$NODE_BIN" "$KAFKA_DIR/broker-ready.mjs" "127.0.0.1:$KAFKA_PORT" 2>&1)"; then
       return
     fi
     elapsed=$((SECONDS - start))
     if ((elapsed >= WAIT_SECONDS)); then
-      echo "kafka: 127.0.0.1:9092 not ready after ${WAIT_SECONDS}s: $err" >&2
+      echo "$KAFKA_NAME: 127.0.0.1:$KAFKA_PORT not ready after ${WAIT_SECONDS}s: $err" >&2
       [[ -n "$pid" ]] && tail -n 30 "$KAFKA_LOG" >&2
       exit 1
     fi
     if ((elapsed - last >= 5)); then
-      echo "kafka: waiting for the broker... ${elapsed}s"
+      echo "$KAFKA_NAME: waiting for the broker... ${elapsed}s"
       last=$elapsed
     fi
     sleep 1
   done
+}
+
+# --- Kafka -----------------------------------------------------------------------------------
+kafka_up() {
+  local pid
+  pid="$(kafka_pid)"
+  if port_open $KAFKA_PORT; then
+    # Keeps an existing pidfile: a broker we started earlier stays ours to stop.
+    if [[ -n "$pid" ]]; then
+      kafka_wait_ready "$pid"
+      echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT (pid $pid, started earlier by services-up)"
+    else
+      echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT"
+    fi
+    return
+  fi
+  if [[ -n "$pid" ]]; then
+    # Ours, alive, but not listening yet: still starting.
+    kafka_wait_ready "$pid"
+    echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT (pid $pid, started earlier by services-up)"
+    return
+  fi
+
+  for tool in java mvn; do
+    if ! command -v "$tool" >/dev/null; then
+      echo "$KAFKA_NAME: $tool is needed to fetch and run the broker (Java 17+ and Maven)" >&2
+      exit 1
+    fi
+  done
+  kafka_fetch_libs
+  kafka_write_config
+  kafka_format_storage
+
+  # setsid: the broker must outlive this shell and the terminal or job that ran it.
+  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several JVM flags on purpose
+  setsid nohup java ${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m} -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$ROOT/scripts/kafka/log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
+  pid=$!
+  echo "$pid" >"$KAFKA_PIDFILE"
+  echo "$KAFKA_NAME: starting (pid $pid, log $KAFKA_LOG)"
+  kafka_wait_ready "$pid"
+  echo "$KAFKA_NAME: started (pid $pid) on 127.0.0.1:$KAFKA_PORT"
+}
+
+kafka_down() {
+  local pid
+  pid="$(kafka_pid)"
+  if [[ -z "$pid" ]]; then
+    echo "$KAFKA_NAME: not started by services-up, nothing to stop"
+    return
+  fi
+  # A controlled shutdown of a combined broker+controller takes a few seconds.
+  stop_pid "$pid" "$KAFKA_NAME" 60
+  rm -f "$KAFKA_PIDFILE"
+  echo "$KAFKA_NAME: stopped (pid $pid)"
 }

@@ -7,6 +7,7 @@ import type { Cache } from '../platform/cache/cache.port.js';
 import { MemoryCache } from '../platform/cache/memory.cache.js';
 import { RedisCache } from '../platform/cache/redis.cache.js';
 import type { Config, HostPort } from '../platform/config/config.js';
+import type { EventBusErrorListener } from '../platform/events/delivery.retry.js';
 import type { EventBus } from '../platform/events/events.port.js';
 import { KafkaEventBus } from '../platform/events/kafka.event-bus.js';
 import { MemoryEventBus } from '../platform/events/memory.event-bus.js';
@@ -50,11 +51,14 @@ async function openCache(config: Config, logger: Logger): Promise<Cache> {
   return new MemoryCache();
 }
 
-function openBus(config: Config): EventBus {
+function openBus(config: Config, logger: Logger): EventBus {
+  // Handler failures are retried by the bus; they are logged so a stuck consumer is visible.
+  const onError: EventBusErrorListener = (err, context) =>
+    logger.warn({ err: err.message, group: context.group, topic: context.topic, attempt: context.attempt }, 'event bus error');
   if (config.kafka.brokers) {
-    return new KafkaEventBus({ brokers: config.kafka.brokers.map(hostPort), clientId: config.kafka.clientId });
+    return new KafkaEventBus({ brokers: config.kafka.brokers.map(hostPort), clientId: config.kafka.clientId, onError });
   }
-  return new MemoryEventBus();
+  return new MemoryEventBus({ onError });
 }
 
 /**
@@ -87,7 +91,7 @@ function ensureTopicsInBackground(bus: EventBus, logger: Logger): { stop(): void
 export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
   const sql = await openSql(config, logger);
   const cache = await openCache(config, logger);
-  const bus = openBus(config);
+  const bus = openBus(config, logger);
   const topics = ensureTopicsInBackground(bus, logger);
   // The in-process bus is always available: wait, so events published at start find their topics.
   if (!config.kafka.brokers) await topics.ready;

@@ -9,19 +9,15 @@ export interface RateLimitDecision {
 }
 
 /**
- * Fixed-window counters on the cache port: one INCR per request and key, with the window's
- * expiry set when the counter is created. Cheap enough for every request, and the keys
- * expire by themselves.
+ * Fixed-window counters on the cache port: one atomic INCR per request and key, the window
+ * starting with the key's first request and ending when the key expires. Cheap enough for
+ * every request, and the keys clean up after themselves.
  */
 export class RateLimiter {
-  constructor(
-    private readonly cache: Cache,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly cache: Cache) {}
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
-    const window = Math.floor(this.now() / windowMs);
-    const { value, ttlMs } = await this.cache.incrBy(`ratelimit:{${key}}:${window}`, 1, windowMs);
+    const { value, ttlMs } = await this.cache.incrBy(`ratelimit:{${key}}`, 1, windowMs);
     return decision(value, limit, ttlMs ?? windowMs);
   }
 
