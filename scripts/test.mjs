@@ -4,7 +4,9 @@
 // them. Services that this run started are stopped at the end; ones already running are
 // left alone.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +41,16 @@ function portOpen(port) {
   });
 }
 
+const reportDir = mkdtempSync(path.join(os.tmpdir(), 'glimpse-test-report-'));
+const report = path.join(reportDir, 'vitest.json');
+
+/** One plain closing line, whatever the reporters printed above it. */
+function summarize() {
+  if (!existsSync(report)) return;
+  const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`\n${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
+}
+
 const kafkaWasUp = await portOpen(9092);
 const clusterWasUp = await portOpen(7001);
 let ok =
@@ -48,8 +60,19 @@ let ok =
   run('typecheck', 'npx', ['tsc', '-p', 'apps/server', '--noEmit']) &&
   run('lint', 'npx', ['eslint', '.', '--max-warnings', '0']) &&
   run('build', 'npm', ['run', 'build', '--silent']) &&
-  run('tests', 'npx', ['vitest', 'run', '--root', 'apps/server', ...process.argv.slice(2)]);
+  run('tests', 'npx', [
+    'vitest',
+    'run',
+    '--root',
+    'apps/server',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ]);
 
 if (!clusterWasUp) ok = run('redis cluster down', 'bash', ['scripts/redis-cluster-down.sh']) && ok;
 if (!kafkaWasUp) ok = run('local services down', 'bash', ['scripts/services-down.sh']) && ok;
+summarize();
+rmSync(reportDir, { recursive: true, force: true });
 process.exit(ok ? 0 : 1);

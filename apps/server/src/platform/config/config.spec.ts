@@ -241,7 +241,7 @@ describe('CONFIG_VARIABLES', () => {
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),
     ).not.toThrow();
     for (const v of CONFIG_VARIABLES) expect(v.description.length).toBeGreaterThan(10);
-    expect(describeConfig()).toContain('| `PORT` | `8080` | HTTP listen port. |');
+    expect(describeConfig()).toContain('| `PORT` | `8080` | HTTP listen port (0: any free port). |');
     expect(describeConfig()).toContain('| `DATABASE_URL` | (unset) |');
   });
 });
