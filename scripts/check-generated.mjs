@@ -20,7 +20,10 @@ function files(dir, base = dir) {
 }
 
 try {
-  execFileSync('npx', ['buf', 'generate', '--template', 'buf.gen.yaml', '-o', fresh], { cwd: root, stdio: 'inherit' });
+  execFileSync('npx', ['buf', 'generate', '--template', 'buf.gen.yaml', '-o', fresh], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const generatedDir = path.join(fresh, 'apps/server/src/generated');
   const expected = files(generatedDir).sort();
   const actual = files(committed).sort();

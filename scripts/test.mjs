@@ -58,7 +58,7 @@ let ok =
   run('redis cluster up', 'bash', ['scripts/redis-cluster-up.sh']) &&
   run('generated code is up to date', 'node', ['scripts/check-generated.mjs']) &&
   run('typecheck', 'npx', ['tsc', '-p', 'apps/server', '--noEmit']) &&
-  run('lint', 'npx', ['eslint', '.', '--max-warnings', '0']) &&
+  run('lint and format', 'npm', ['run', 'lint', '--silent']) &&
   run('build', 'npm', ['run', 'build', '--silent']) &&
   run('tests', 'npx', [
     'vitest',

@@ -10,7 +10,10 @@ try {
   const sql = await openSql(config, logger);
   try {
     const applied = await migrate(sql);
-    logger.info({ applied, database: sql.dialect }, applied.length ? 'migrations applied' : 'database is up to date');
+    logger.info(
+      { applied, database: sql.dialect },
+      applied.length ? 'migrations applied' : 'database is up to date',
+    );
   } finally {
     await sql.close();
   }

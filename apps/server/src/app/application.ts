@@ -30,7 +30,9 @@ export interface RunningApplication {
 function assertSupportedRoles(config: Config): void {
   const needsLocalServices = hasRole(config, 'gateway');
   if (needsLocalServices && !(hasRole(config, 'auth') && hasRole(config, 'user'))) {
-    throw new Error('ROLES: the gateway currently needs the auth and user roles in the same process (use ROLES=all)');
+    throw new Error(
+      'ROLES: the gateway currently needs the auth and user roles in the same process (use ROLES=all)',
+    );
   }
 }
 
@@ -38,7 +40,10 @@ function assertSupportedRoles(config: Config): void {
  * Starts the roles this process runs, on the infrastructure the configuration names. The
  * same code path serves `npm start` (everything, embedded) and each distributed role.
  */
-export async function startApplication(config: Config, options: { logger?: Logger } = {}): Promise<RunningApplication> {
+export async function startApplication(
+  config: Config,
+  options: { logger?: Logger } = {},
+): Promise<RunningApplication> {
   assertSupportedRoles(config);
   const logger = options.logger ?? createLogger({ level: config.log.level, role: config.roles.join(',') });
   const tracing = setupTracing({ serviceName: 'glimpse', exporter: config.tracing.exporter });
@@ -56,7 +61,10 @@ export async function startApplication(config: Config, options: { logger?: Logge
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
     const ids = new IdGenerator(resolveWorkerId(config.workerId));
-    const accessTokens = new AccessTokens({ secret: await resolveJwtSecret(config), ttlSeconds: config.auth.accessTokenTtlSeconds });
+    const accessTokens = new AccessTokens({
+      secret: await resolveJwtSecret(config),
+      ttlSeconds: config.auth.accessTokenTtlSeconds,
+    });
     const services = createServices({ config, sql: infrastructure.sql, ids, accessTokens });
 
     if (hasRole(config, 'outbox-relay')) {

@@ -54,9 +54,16 @@ async function openCache(config: Config, logger: Logger): Promise<Cache> {
 function openBus(config: Config, logger: Logger): EventBus {
   // Handler failures are retried by the bus; they are logged so a stuck consumer is visible.
   const onError: EventBusErrorListener = (err, context) =>
-    logger.warn({ err: err.message, group: context.group, topic: context.topic, attempt: context.attempt }, 'event bus error');
+    logger.warn(
+      { err: err.message, group: context.group, topic: context.topic, attempt: context.attempt },
+      'event bus error',
+    );
   if (config.kafka.brokers) {
-    return new KafkaEventBus({ brokers: config.kafka.brokers.map(hostPort), clientId: config.kafka.clientId, onError });
+    return new KafkaEventBus({
+      brokers: config.kafka.brokers.map(hostPort),
+      clientId: config.kafka.clientId,
+      onError,
+    });
   }
   return new MemoryEventBus({ onError });
 }
@@ -114,7 +121,8 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
       topics.stop();
       const results = await Promise.allSettled([bus.close(), cache.close()]);
       await sql.close();
-      for (const result of results) if (result.status === 'rejected') logger.warn({ err: result.reason }, 'close failed');
+      for (const result of results)
+        if (result.status === 'rejected') logger.warn({ err: result.reason }, 'close failed');
     },
   };
 }

@@ -54,12 +54,17 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   });
   const limiter = new RateLimiter(options.cache);
   const loginThrottle = new LoginThrottle(limiter);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register({ ...options, loginThrottle }), adapter, {
-    logger: ['error', 'warn'],
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register({ ...options, loginThrottle }),
+    adapter,
+    {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
-  const degrade = (what: string) => (err: unknown) => logger.warn({ err, component: what }, `${what} unavailable; continuing without it`);
+  const degrade = (what: string) => (err: unknown) =>
+    logger.warn({ err, component: what }, `${what} unavailable; continuing without it`);
 
   // JSON only: other bodies are 415 (media routes register their own parsers).
   fastify.removeContentTypeParser('text/plain');
@@ -72,14 +77,21 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   fastify.addHook('onRequest', tracing.onRequest);
   fastify.addHook('onResponse', tracing.onResponse);
   fastify.addHook('onRequest', authenticateHook(options.verifier));
-  fastify.addHook('onRequest', rateLimitHook(limiter, { multiplier: options.rateLimitMultiplier, onError: degrade('rate-limiter') }));
+  fastify.addHook(
+    'onRequest',
+    rateLimitHook(limiter, { multiplier: options.rateLimitMultiplier, onError: degrade('rate-limiter') }),
+  );
   const idempotency = idempotencyHooks(new IdempotencyStore(options.cache), degrade('idempotency'));
   fastify.addHook('preHandler', idempotency.preHandler);
   fastify.addHook('onSend', idempotency.onSend);
   fastify.addHook('onResponse', httpMetricsHook(options.httpMetrics));
   fastify.addHook('onResponse', async (request, reply) => {
     logger.info(
-      { req: { method: request.method, url: request.url.split('?')[0] }, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        req: { method: request.method, url: request.url.split('?')[0] },
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request completed',
     );
   });
@@ -95,7 +107,14 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     await app.register(cors, {
       origin: options.corsOrigins === '*' ? true : [...options.corsOrigins],
       credentials: false,
-      exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed', 'x-request-id'],
+      exposedHeaders: [
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Retry-After',
+        'Idempotent-Replayed',
+        'x-request-id',
+      ],
     });
   }
 

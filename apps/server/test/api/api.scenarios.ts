@@ -35,20 +35,40 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
     const received: EventEnvelope[] = [];
     let closeSubscription: (() => Promise<void>) | undefined;
 
-    async function signup(overrides: Partial<{ username: string; email: string; displayName: string }> = {}): Promise<SignedUp> {
+    async function signup(
+      overrides: Partial<{ username: string; email: string; displayName: string }> = {},
+    ): Promise<SignedUp> {
       const username = overrides.username ?? uniqueName();
       const email = overrides.email ?? `${username}@example.com`;
-      const res = await api.post('/api/auth/signup', { username, email, password: PASSWORD, displayName: overrides.displayName });
+      const res = await api.post('/api/auth/signup', {
+        username,
+        email,
+        password: PASSWORD,
+        displayName: overrides.displayName,
+      });
       expect(res.status, res.text).toBe(201);
-      return { id: res.body.user.id, username, email, password: PASSWORD, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+      return {
+        id: res.body.user.id,
+        username,
+        email,
+        password: PASSWORD,
+        accessToken: res.body.accessToken,
+        refreshToken: res.body.refreshToken,
+      };
     }
 
-    async function waitForEvent(predicate: (event: EventEnvelope) => boolean, timeoutMs = 20_000): Promise<EventEnvelope> {
+    async function waitForEvent(
+      predicate: (event: EventEnvelope) => boolean,
+      timeoutMs = 20_000,
+    ): Promise<EventEnvelope> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = received.find(predicate);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`event not received within ${timeoutMs} ms; got ${received.map((e) => e.type).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `event not received within ${timeoutMs} ms; got ${received.map((e) => e.type).join(', ')}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -77,7 +97,10 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect((await api.get('/healthz')).body).toEqual({ status: 'ok' });
         const ready = await api.get('/readyz');
         expect(ready.status).toBe(200);
-        expect(ready.body).toEqual({ status: 'ready', dependencies: { database: 'up', cache: 'up', events: 'up' } });
+        expect(ready.body).toEqual({
+          status: 'ready',
+          dependencies: { database: 'up', cache: 'up', events: 'up' },
+        });
         await api.get('/api/users/nobody-here');
         const metrics = await api.get('/metrics');
         expect(metrics.status).toBe(200);
@@ -114,10 +137,15 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const ben = await signup();
         const traceId = randomUUID().replaceAll('-', '');
         const traceparent = `00-${traceId}-${'1'.repeat(16)}-01`;
-        const res = await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken, headers: { traceparent } });
+        const res = await api.put(`/api/users/${ben.username}/follow`, {
+          token: ana.accessToken,
+          headers: { traceparent },
+        });
         expect(res.status).toBe(200);
         expect(res.headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-        const event = await waitForEvent((e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id);
+        const event = await waitForEvent(
+          (e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id,
+        );
         expect(event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
       });
 
@@ -139,27 +167,37 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
       });
 
       it('400 for malformed JSON', async () => {
-        const res = await api.request('POST', '/api/auth/login', { raw: { body: '{"login": ', contentType: 'application/json' } });
+        const res = await api.request('POST', '/api/auth/login', {
+          raw: { body: '{"login": ', contentType: 'application/json' },
+        });
         expect(res.status).toBe(400);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
         expect(res.body.status).toBe(400);
       });
 
       it('415 for a content type the route does not take', async () => {
-        const res = await api.request('POST', '/api/auth/login', { raw: { body: 'login=a&password=b', contentType: 'text/plain' } });
+        const res = await api.request('POST', '/api/auth/login', {
+          raw: { body: 'login=a&password=b', contentType: 'text/plain' },
+        });
         expect(res.status).toBe(415);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
       });
 
       it('413 for a body over the limit', async () => {
         const huge = JSON.stringify({ login: 'x'.repeat(2 * 1024 * 1024), password: 'y' });
-        const res = await api.request('POST', '/api/auth/login', { raw: { body: huge, contentType: 'application/json' } });
+        const res = await api.request('POST', '/api/auth/login', {
+          raw: { body: huge, contentType: 'application/json' },
+        });
         expect(res.status).toBe(413);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
       });
 
       it('422 with every invalid field named', async () => {
-        const res = await api.post('/api/auth/signup', { username: 'a!', email: 'not-an-email', password: 'short' });
+        const res = await api.post('/api/auth/signup', {
+          username: 'a!',
+          email: 'not-an-email',
+          password: 'short',
+        });
         expect(res.status).toBe(422);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
         const paths = res.body.errors.map((e: { path: string }) => e.path);
@@ -167,7 +205,13 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
       });
 
       it('422 for a body that is not an object, and for bad query parameters', async () => {
-        expect((await api.request('POST', '/api/auth/login', { raw: { body: '[1,2]', contentType: 'application/json' } })).status).toBe(422);
+        expect(
+          (
+            await api.request('POST', '/api/auth/login', {
+              raw: { body: '[1,2]', contentType: 'application/json' },
+            })
+          ).status,
+        ).toBe(422);
         const res = await api.get('/api/users?limit=5000');
         expect(res.status).toBe(422);
         expect(res.body.errors[0].path).toBe('query.limit');
@@ -213,10 +257,18 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
 
       it('409 when the username or email is taken', async () => {
         const user = await signup();
-        const sameName = await api.post('/api/auth/signup', { username: user.username.toUpperCase(), email: `other-${user.email}`, password: PASSWORD });
+        const sameName = await api.post('/api/auth/signup', {
+          username: user.username.toUpperCase(),
+          email: `other-${user.email}`,
+          password: PASSWORD,
+        });
         expect(sameName.status).toBe(409);
         expect(sameName.headers.get('content-type')).toContain('application/problem+json');
-        const sameEmail = await api.post('/api/auth/signup', { username: uniqueName(), email: user.email.toUpperCase(), password: PASSWORD });
+        const sameEmail = await api.post('/api/auth/signup', {
+          username: uniqueName(),
+          email: user.email.toUpperCase(),
+          password: PASSWORD,
+        });
         expect(sameEmail.status).toBe(409);
       });
 
@@ -225,9 +277,15 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const byName = await api.post('/api/auth/login', { login: user.username, password: PASSWORD });
         expect(byName.status).toBe(200);
         expect(byName.body.user).toMatchObject({ id: user.id, username: user.username, email: user.email });
-        const byEmail = await api.post('/api/auth/login', { login: user.email.toUpperCase(), password: PASSWORD });
+        const byEmail = await api.post('/api/auth/login', {
+          login: user.email.toUpperCase(),
+          password: PASSWORD,
+        });
         expect(byEmail.status).toBe(200);
-        const wrong = await api.post('/api/auth/login', { login: user.username, password: 'wrong password!' });
+        const wrong = await api.post('/api/auth/login', {
+          login: user.username,
+          password: 'wrong password!',
+        });
         expect(wrong.status).toBe(401);
         expect(wrong.headers.get('content-type')).toContain('application/problem+json');
         const unknown = await api.post('/api/auth/login', { login: uniqueName('ghost'), password: PASSWORD });
@@ -245,7 +303,9 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect(me.status).toBe(200);
         // The spent token again: theft is assumed, the whole family dies.
         expect((await api.post('/api/auth/refresh', { refreshToken: user.refreshToken })).status).toBe(401);
-        expect((await api.post('/api/auth/refresh', { refreshToken: first.body.refreshToken })).status).toBe(401);
+        expect((await api.post('/api/auth/refresh', { refreshToken: first.body.refreshToken })).status).toBe(
+          401,
+        );
       });
 
       it('logout revokes the refresh token; logging out twice is fine', async () => {
@@ -268,7 +328,10 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
       it('limits failed logins to ten per account, whatever the multiplier', async () => {
         const user = await signup();
         for (let i = 0; i < 10; i++) {
-          expect((await api.post('/api/auth/login', { login: user.username, password: `wrong-${i}-password` })).status).toBe(401);
+          expect(
+            (await api.post('/api/auth/login', { login: user.username, password: `wrong-${i}-password` }))
+              .status,
+          ).toBe(401);
         }
         const blocked = await api.post('/api/auth/login', { login: user.username, password: PASSWORD });
         expect(blocked.status).toBe(429);
@@ -284,7 +347,13 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const user = await signup({ displayName: 'Mia Me' });
         const me = await api.get('/api/users/me', { token: user.accessToken });
         expect(me.status).toBe(200);
-        expect(me.body).toMatchObject({ id: user.id, username: user.username, displayName: 'Mia Me', email: user.email, viewer: null });
+        expect(me.body).toMatchObject({
+          id: user.id,
+          username: user.username,
+          displayName: 'Mia Me',
+          email: user.email,
+          viewer: null,
+        });
         const other = await signup();
         const seen = await api.get(`/api/users/${user.username}`, { token: other.accessToken });
         expect(seen.status).toBe(200);
@@ -303,14 +372,26 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
 
       it('PATCH /api/users/me updates display name and bio, and validates them', async () => {
         const user = await signup();
-        const res = await api.patch('/api/users/me', { displayName: '  Ana Lima ', bio: 'Photos of 🌊 and ☕' }, { token: user.accessToken });
+        const res = await api.patch(
+          '/api/users/me',
+          { displayName: '  Ana Lima ', bio: 'Photos of 🌊 and ☕' },
+          { token: user.accessToken },
+        );
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ displayName: 'Ana Lima', bio: 'Photos of 🌊 and ☕' });
         expect((await api.get(`/api/users/${user.username}`)).body.bio).toBe('Photos of 🌊 and ☕');
-        const tooLong = await api.patch('/api/users/me', { bio: 'x'.repeat(151) }, { token: user.accessToken });
+        const tooLong = await api.patch(
+          '/api/users/me',
+          { bio: 'x'.repeat(151) },
+          { token: user.accessToken },
+        );
         expect(tooLong.status).toBe(422);
         expect(tooLong.body.errors[0].path).toBe('bio');
-        const unknownMedia = await api.patch('/api/users/me', { avatarMediaId: '12345' }, { token: user.accessToken });
+        const unknownMedia = await api.patch(
+          '/api/users/me',
+          { avatarMediaId: '12345' },
+          { token: user.accessToken },
+        );
         expect(unknownMedia.status).toBe(422);
         expect(unknownMedia.body.errors[0].path).toBe('avatarMediaId');
         expect((await api.patch('/api/users/me', { bio: 'x' })).status).toBe(401);
@@ -323,10 +404,17 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const byName = await api.get(`/api/users?query=${tag.toUpperCase()}`);
         expect(byName.status).toBe(200);
         expect(byName.body.items.map((u: { id: string }) => u.id)).toEqual([a.id, b.id]);
-        expect(byName.body.items[0]).toEqual({ id: a.id, username: a.username, displayName: 'Zed Alpha', avatar: null });
+        expect(byName.body.items[0]).toEqual({
+          id: a.id,
+          username: a.username,
+          displayName: 'Zed Alpha',
+          avatar: null,
+        });
         const page = await api.get(`/api/users?query=${tag}&limit=1`);
         expect(page.body.items).toHaveLength(1);
-        const next = await api.get(`/api/users?query=${tag}&limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`);
+        const next = await api.get(
+          `/api/users?query=${tag}&limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`,
+        );
         expect(next.body.items[0].id).toBe(b.id);
         expect((await api.get('/api/users?query=%25')).body.items).toEqual([]);
         expect((await api.get('/api/users?query=')).body).toEqual({ items: [], nextCursor: null });
@@ -340,33 +428,57 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const follow = await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken });
         expect(follow.status).toBe(200);
         expect(follow.body).toEqual({ following: true, followerCount: 1 });
-        expect((await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken })).body).toEqual({ following: true, followerCount: 1 });
+        expect((await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken })).body).toEqual(
+          { following: true, followerCount: 1 },
+        );
 
         const followers = await api.get(`/api/users/${ben.username}/followers`);
-        expect(followers.body).toEqual({ items: [{ id: ana.id, username: ana.username, displayName: ana.username, avatar: null }], nextCursor: null });
+        expect(followers.body).toEqual({
+          items: [{ id: ana.id, username: ana.username, displayName: ana.username, avatar: null }],
+          nextCursor: null,
+        });
         const following = await api.get(`/api/users/${ana.username}/following`);
         expect(following.body.items.map((u: { id: string }) => u.id)).toEqual([ben.id]);
 
         const benSeenByAna = await api.get(`/api/users/${ben.username}`, { token: ana.accessToken });
-        expect(benSeenByAna.body).toMatchObject({ followerCount: 1, viewer: { following: true, followedBy: false } });
+        expect(benSeenByAna.body).toMatchObject({
+          followerCount: 1,
+          viewer: { following: true, followedBy: false },
+        });
         const anaSeenByBen = await api.get(`/api/users/${ana.username}`, { token: ben.accessToken });
-        expect(anaSeenByBen.body).toMatchObject({ followingCount: 1, viewer: { following: false, followedBy: true } });
+        expect(anaSeenByBen.body).toMatchObject({
+          followingCount: 1,
+          viewer: { following: false, followedBy: true },
+        });
 
-        const event = await waitForEvent((e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id);
+        const event = await waitForEvent(
+          (e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id,
+        );
         expect(event).toMatchObject({ key: ben.id, payload: { followerId: ana.id, followeeId: ben.id } });
 
         const unfollow = await api.delete(`/api/users/${ben.username}/follow`, { token: ana.accessToken });
         expect(unfollow.body).toEqual({ following: false, followerCount: 0 });
-        expect((await api.delete(`/api/users/${ben.username}/follow`, { token: ana.accessToken })).body).toEqual({ following: false, followerCount: 0 });
-        await waitForEvent((e) => e.type === 'follow.removed' && (e.payload as { followerId?: string }).followerId === ana.id);
-        expect(received.filter((e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id)).toHaveLength(1);
+        expect(
+          (await api.delete(`/api/users/${ben.username}/follow`, { token: ana.accessToken })).body,
+        ).toEqual({ following: false, followerCount: 0 });
+        await waitForEvent(
+          (e) => e.type === 'follow.removed' && (e.payload as { followerId?: string }).followerId === ana.id,
+        );
+        expect(
+          received.filter(
+            (e) =>
+              e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id,
+          ),
+        ).toHaveLength(1);
       });
 
       it('ten concurrent follows count once', async () => {
         const fan = await signup();
         const star = await signup();
         const results = await Promise.all(
-          Array.from({ length: 10 }, () => api.put(`/api/users/${star.username}/follow`, { token: fan.accessToken })),
+          Array.from({ length: 10 }, () =>
+            api.put(`/api/users/${star.username}/follow`, { token: fan.accessToken }),
+          ),
         );
         expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
         const profile = await api.get(`/api/users/${star.username}`);
@@ -379,7 +491,9 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const self = await api.put(`/api/users/${me.username}/follow`, { token: me.accessToken });
         expect(self.status).toBe(422);
         expect(self.headers.get('content-type')).toContain('application/problem+json');
-        expect((await api.put(`/api/users/${uniqueName('ghost')}/follow`, { token: me.accessToken })).status).toBe(404);
+        expect(
+          (await api.put(`/api/users/${uniqueName('ghost')}/follow`, { token: me.accessToken })).status,
+        ).toBe(404);
         expect((await api.put(`/api/users/${me.username}/follow`)).status).toBe(401);
         expect((await api.get(`/api/users/${uniqueName('ghost')}/followers`)).status).toBe(404);
       });
@@ -389,7 +503,9 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const fans: SignedUp[] = [];
         for (let i = 0; i < 23; i++) fans.push(await signup());
         for (const fan of fans) {
-          expect((await api.put(`/api/users/${star.username}/follow`, { token: fan.accessToken })).status).toBe(200);
+          expect(
+            (await api.put(`/api/users/${star.username}/follow`, { token: fan.accessToken })).status,
+          ).toBe(200);
         }
         const seen: string[] = [];
         let cursor: string | null = null;
@@ -409,11 +525,17 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         const ana = await signup();
         const ben = await signup();
         const key = randomUUID();
-        const first = await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken, headers: { 'idempotency-key': key } });
+        const first = await api.put(`/api/users/${ben.username}/follow`, {
+          token: ana.accessToken,
+          headers: { 'idempotency-key': key },
+        });
         expect(first.status).toBe(200);
         expect(first.headers.get('idempotent-replayed')).toBeNull();
         await api.delete(`/api/users/${ben.username}/follow`, { token: ana.accessToken });
-        const replay = await api.put(`/api/users/${ben.username}/follow`, { token: ana.accessToken, headers: { 'idempotency-key': key } });
+        const replay = await api.put(`/api/users/${ben.username}/follow`, {
+          token: ana.accessToken,
+          headers: { 'idempotency-key': key },
+        });
         expect(replay.status).toBe(200);
         expect(replay.headers.get('idempotent-replayed')).toBe('true');
         expect(replay.body).toEqual(first.body);
@@ -431,7 +553,11 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect(again.status).toBe(201);
         expect(again.headers.get('idempotent-replayed')).toBe('true');
         expect(again.body.user.id).toBe(first.body.user.id);
-        const different = await api.post('/api/auth/signup', { ...body, username: `${username}x`.slice(0, 30) }, { headers: { 'idempotency-key': key } });
+        const different = await api.post(
+          '/api/auth/signup',
+          { ...body, username: `${username}x`.slice(0, 30) },
+          { headers: { 'idempotency-key': key } },
+        );
         expect(different.status).toBe(422);
         expect(different.headers.get('content-type')).toContain('application/problem+json');
       });
@@ -450,7 +576,10 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
 
       it('400 for a key that is too long', async () => {
         const user = await signup();
-        const res = await api.put(`/api/users/${user.username}/follow`, { token: user.accessToken, headers: { 'idempotency-key': 'k'.repeat(256) } });
+        const res = await api.put(`/api/users/${user.username}/follow`, {
+          token: user.accessToken,
+          headers: { 'idempotency-key': 'k'.repeat(256) },
+        });
         expect(res.status).toBe(400);
       });
     });

@@ -22,7 +22,11 @@ describe('rate limits', () => {
 
   it('limits credential endpoints, then every API request per address, with RateLimit-* and Retry-After', async () => {
     const username = uniqueName('rl');
-    const first = await api.post('/api/auth/signup', { username, email: `${username}@example.com`, password: 'a long password' });
+    const first = await api.post('/api/auth/signup', {
+      username,
+      email: `${username}@example.com`,
+      password: 'a long password',
+    });
     expect(first.status).toBe(201);
     expect(first.headers.get('ratelimit-limit')).toBe('1');
     expect(first.headers.get('ratelimit-remaining')).toBe('0');

@@ -32,7 +32,11 @@ describe('Kafka outage', () => {
     const api = new ApiClient(target.baseUrl);
     const signup = async () => {
       const username = uniqueName('ko');
-      const res = await api.post('/api/auth/signup', { username, email: `${username}@example.com`, password: 'a long password' });
+      const res = await api.post('/api/auth/signup', {
+        username,
+        email: `${username}@example.com`,
+        password: 'a long password',
+      });
       expect(res.status).toBe(201);
       return { id: res.body.user.id as string, username, token: res.body.accessToken as string };
     };
@@ -46,7 +50,10 @@ describe('Kafka outage', () => {
     expect(follow.body).toEqual({ following: true, followerCount: 1 });
     const ready = await api.get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'degraded', dependencies: { database: 'up', cache: 'up', events: 'down' } });
+    expect(ready.body).toMatchObject({
+      status: 'degraded',
+      dependencies: { database: 'up', cache: 'up', events: 'down' },
+    });
     const outbox = target.app.infrastructure.sql.kysely<OutboxTables>();
     expect(await countPendingOutboxEvents(outbox)).toBeGreaterThanOrEqual(1);
 
@@ -71,7 +78,11 @@ describe('Kafka outage', () => {
       await subscription.close();
     }
     const event = received.find((e) => (e.payload as { followerId?: string }).followerId === ana.id);
-    expect(event).toMatchObject({ type: 'follow.created', key: ben.id, payload: { followerId: ana.id, followeeId: ben.id } });
+    expect(event).toMatchObject({
+      type: 'follow.created',
+      key: ben.id,
+      payload: { followerId: ana.id, followeeId: ben.id },
+    });
     expect(await countPendingOutboxEvents(outbox)).toBe(0);
   }, 240_000);
 });

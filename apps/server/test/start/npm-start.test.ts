@@ -34,16 +34,28 @@ describe('npm start (built server, embedded infrastructure)', () => {
     const ana = uniqueName('ana');
     const ben = uniqueName('ben');
     for (const username of [ana, ben]) {
-      const res = await api.post('/api/auth/signup', { username, email: `${username}@example.com`, password: 'a long password' });
+      const res = await api.post('/api/auth/signup', {
+        username,
+        email: `${username}@example.com`,
+        password: 'a long password',
+      });
       expect(res.status).toBe(201);
     }
     const login = await api.post('/api/auth/login', { login: ana, password: 'a long password' });
     expect(login.status).toBe(200);
-    expect((await api.put(`/api/users/${ben}/follow`, { token: login.body.accessToken })).body).toEqual({ following: true, followerCount: 1 });
-    expect((await api.get(`/api/users/${ben}/followers`)).body.items.map((u: { username: string }) => u.username)).toEqual([ana]);
+    expect((await api.put(`/api/users/${ben}/follow`, { token: login.body.accessToken })).body).toEqual({
+      following: true,
+      followerCount: 1,
+    });
+    expect(
+      (await api.get(`/api/users/${ben}/followers`)).body.items.map((u: { username: string }) => u.username),
+    ).toEqual([ana]);
 
     // Logs are JSON lines carrying the request id, and secrets never appear in them.
-    const lines = first.output().split('\n').filter((line) => line.startsWith('{'));
+    const lines = first
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(lines.some((line) => JSON.parse(line).requestId)).toBe(true);
     expect(first.output()).not.toContain('a long password');
     expect(first.output()).not.toContain(login.body.accessToken);

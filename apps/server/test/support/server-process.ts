@@ -8,7 +8,15 @@ export const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.u
 /** Environment for a child server: nothing inherited that would point it at real servers. */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'KAFKA_BROKERS', 'PORT', 'DATA_DIR', 'ROLES']) {
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'REDIS_CLUSTER_NODES',
+    'KAFKA_BROKERS',
+    'PORT',
+    'DATA_DIR',
+    'ROLES',
+  ]) {
     delete inherited[name];
   }
   return { ...inherited, ...env };
@@ -23,15 +31,25 @@ export interface ServerProcess {
 }
 
 /** Starts the built server (`npm start`'s process) and waits until it reports its address. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<ServerProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [MAIN_JS], { cwd: SERVER_ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN_JS], {
+    cwd: SERVER_ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const check = () => {
       const match = /Glimpse is ready on (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) {

@@ -33,12 +33,17 @@ export class AuthController {
     // With the cache down the throttle cannot count; logins go on (argon2 still slows guessing).
     const allowance = await this.throttle.check(input.login).catch(() => undefined);
     if (allowance && !allowance.allowed) {
-      return rejectRateLimited(reply, allowance, 'Too many failed sign-in attempts for this account; try again later.');
+      return rejectRateLimited(
+        reply,
+        allowance,
+        'Too many failed sign-in attempts for this account; try again later.',
+      );
     }
     try {
       return await this.sessionResponse(await this.auth.login(input));
     } catch (err) {
-      if (isDomainError(err) && err.kind === 'unauthenticated') await this.throttle.recordFailure(input.login).catch(() => undefined);
+      if (isDomainError(err) && err.kind === 'unauthenticated')
+        await this.throttle.recordFailure(input.login).catch(() => undefined);
       throw err;
     }
   }
@@ -47,7 +52,11 @@ export class AuthController {
   async refresh(@Body() body: unknown) {
     const input = parseRequest(routes.refresh.body, body, 'body');
     const tokens = await this.auth.refresh(input);
-    return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn };
+    return {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresIn: tokens.expiresIn,
+    };
   }
 
   @Route(routes.logout)

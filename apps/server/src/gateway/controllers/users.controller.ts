@@ -48,7 +48,10 @@ export class UsersController {
   @Route(routes.getUser)
   async getUser(@Param() params: unknown, @Viewer() viewer: Principal | undefined) {
     const { username } = parseRequest(routes.getUser.params, params, 'params');
-    const profile = await this.users.getProfile({ by: { $case: 'username', value: username }, viewerId: viewer?.userId });
+    const profile = await this.users.getProfile({
+      by: { $case: 'username', value: username },
+      viewerId: viewer?.userId,
+    });
     return toUser(profile);
   }
 }

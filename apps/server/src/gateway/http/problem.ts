@@ -40,7 +40,11 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unavailable: 503,
 };
 
-export function problem(status: number, detail?: string, extra?: { type?: string; errors?: FieldError[] }): Problem {
+export function problem(
+  status: number,
+  detail?: string,
+  extra?: { type?: string; errors?: FieldError[] },
+): Problem {
   const body: Problem = {
     type: extra?.type ?? 'about:blank',
     title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
@@ -105,7 +109,8 @@ export function toProblem(err: unknown): Problem {
   if (isFrameworkError(err)) {
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const detail = (err.code && FRAMEWORK_DETAILS[err.code]) ?? (status === 400 ? 'Malformed request.' : undefined);
+      const detail =
+        (err.code && FRAMEWORK_DETAILS[err.code]) ?? (status === 400 ? 'Malformed request.' : undefined);
       return problem(status, detail);
     }
   }

@@ -19,7 +19,10 @@ export function Route(spec: RouteSpec): MethodDecorator {
   const success = Object.keys(spec.responses)
     .map(Number)
     .find((status) => status >= 200 && status < 300);
-  const decorators = [RequestMapping({ path: spec.path, method: METHODS[spec.method] }), HttpCode(success ?? 200)];
+  const decorators = [
+    RequestMapping({ path: spec.path, method: METHODS[spec.method] }),
+    HttpCode(success ?? 200),
+  ];
   if (spec.auth === 'required') decorators.push(UseGuards(AuthRequired));
   if (spec.auth === 'optional') decorators.push(UseGuards(AuthOptional));
   return applyDecorators(...decorators);

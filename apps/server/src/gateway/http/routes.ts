@@ -1,4 +1,11 @@
-import { AuthSessionSchema, LoginBody, LogoutBody, RefreshBody, SignupBody, TokenPairSchema } from '../schemas/auth.schemas.js';
+import {
+  AuthSessionSchema,
+  LoginBody,
+  LogoutBody,
+  RefreshBody,
+  SignupBody,
+  TokenPairSchema,
+} from '../schemas/auth.schemas.js';
 import { PageQuery, UsernameParam } from '../schemas/common.schemas.js';
 import {
   FollowResultSchema,
@@ -108,7 +115,10 @@ export const routes = {
     auth: 'optional',
     params: UsernameParam,
     query: PageQuery,
-    responses: { 200: { description: 'Followers', schema: UserSummaryPageSchema }, 404: { description: 'Unknown user' } },
+    responses: {
+      200: { description: 'Followers', schema: UserSummaryPageSchema },
+      404: { description: 'Unknown user' },
+    },
   }),
   listFollowing: route({
     method: 'GET',
@@ -119,7 +129,10 @@ export const routes = {
     auth: 'optional',
     params: UsernameParam,
     query: PageQuery,
-    responses: { 200: { description: 'Followed users', schema: UserSummaryPageSchema }, 404: { description: 'Unknown user' } },
+    responses: {
+      200: { description: 'Followed users', schema: UserSummaryPageSchema },
+      404: { description: 'Unknown user' },
+    },
   }),
   follow: route({
     method: 'PUT',
@@ -143,7 +156,10 @@ export const routes = {
     tag: 'follows',
     auth: 'required',
     params: UsernameParam,
-    responses: { 200: { description: 'Not following', schema: FollowResultSchema }, 404: { description: 'Unknown user' } },
+    responses: {
+      200: { description: 'Not following', schema: FollowResultSchema },
+      404: { description: 'Unknown user' },
+    },
   }),
 } satisfies Record<string, RouteSpec>;
 

@@ -19,7 +19,10 @@ export function tracingHooks() {
     const parent = extractTraceContext(request.headers);
     const span = trace.getTracer(TRACER_NAME).startSpan(
       `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] },
+      },
       parent,
     );
     request.span = span;

@@ -14,5 +14,7 @@ function canonicalJson(value: unknown): string {
 
 /** Identifies "the same request": method, target and body. */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${method} ${url}\n${canonicalJson(body)}`)
+    .digest('base64url');
 }

@@ -28,7 +28,10 @@ declare module 'fastify' {
  * than fail: the services' own dedup (unique rows) still holds.
  */
 export function idempotencyHooks(store: IdempotencyStore, onError: (err: unknown) => void) {
-  const preHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+  const preHandler = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
     if (!WRITE_METHODS.has(request.method)) return undefined;
     const header = request.headers[HEADER];
     if (header === undefined) return undefined;
@@ -49,13 +52,17 @@ export function idempotencyHooks(store: IdempotencyStore, onError: (err: unknown
         if (existing.fingerprint !== fingerprint) {
           return sendProblem(
             reply,
-            problem(422, 'This Idempotency-Key was used with a different request.', { type: '/problems/idempotency-key-reused' }),
+            problem(422, 'This Idempotency-Key was used with a different request.', {
+              type: '/problems/idempotency-key-reused',
+            }),
           );
         }
         if (existing.state === 'in-flight') {
           return sendProblem(
             reply,
-            problem(409, 'A request with this Idempotency-Key is still in progress.', { type: '/problems/idempotency-key-in-use' }),
+            problem(409, 'A request with this Idempotency-Key is still in progress.', {
+              type: '/problems/idempotency-key-in-use',
+            }),
           );
         }
         reply.code(existing.status).header('Idempotent-Replayed', 'true');
@@ -73,7 +80,10 @@ export function idempotencyHooks(store: IdempotencyStore, onError: (err: unknown
     if (!claim) return payload;
     request.idempotencyClaim = undefined;
     try {
-      if (reply.statusCode >= 500 || (typeof payload !== 'string' && payload !== undefined && payload !== null)) {
+      if (
+        reply.statusCode >= 500 ||
+        (typeof payload !== 'string' && payload !== undefined && payload !== null)
+      ) {
         // Server failures are not the request's fault, and streams cannot be replayed: let a retry run again.
         await store.release(claim.scope, claim.key);
       } else {

@@ -24,7 +24,10 @@ export class IdempotencyStore {
   /** Claims the key for a new request; false when someone holds it already. */
   claim(scope: string, key: string, fingerprint: string): Promise<boolean> {
     const record: IdempotencyRecord = { state: 'in-flight', fingerprint };
-    return this.cache.set(this.key(scope, key), JSON.stringify(record), { onlyIfAbsent: true, ttlMs: IN_FLIGHT_TTL_MS });
+    return this.cache.set(this.key(scope, key), JSON.stringify(record), {
+      onlyIfAbsent: true,
+      ttlMs: IN_FLIGHT_TTL_MS,
+    });
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | null> {
@@ -32,7 +35,11 @@ export class IdempotencyStore {
     return raw === null ? null : (JSON.parse(raw) as IdempotencyRecord);
   }
 
-  async complete(scope: string, key: string, record: Extract<IdempotencyRecord, { state: 'done' }>): Promise<void> {
+  async complete(
+    scope: string,
+    key: string,
+    record: Extract<IdempotencyRecord, { state: 'done' }>,
+  ): Promise<void> {
     await this.cache.set(this.key(scope, key), JSON.stringify(record), { ttlMs: DONE_TTL_MS });
   }
 

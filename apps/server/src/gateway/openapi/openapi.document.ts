@@ -95,7 +95,8 @@ function responses(spec: RouteSpec): JsonObject {
     '429': 'Rate limited (see Retry-After and RateLimit-* headers)',
     '503': 'A dependency is down and no fallback exists',
   };
-  if (spec.auth === 'required' || spec.auth === 'optional') common['401'] = 'Missing, invalid or expired token';
+  if (spec.auth === 'required' || spec.auth === 'optional')
+    common['401'] = 'Missing, invalid or expired token';
   if (spec.body) {
     common['413'] = 'Body too large';
     common['415'] = 'Unsupported content type';
@@ -144,7 +145,8 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
     info: {
       title: 'Glimpse API',
       version: info.version,
-      description: 'Photo sharing: accounts, profiles, follows, media, posts, feeds, likes, comments, notifications.',
+      description:
+        'Photo sharing: accounts, profiles, follows, media, posts, feeds, likes, comments, notifications.',
     },
     servers: [{ url: '/' }],
     tags: [

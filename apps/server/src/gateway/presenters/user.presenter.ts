@@ -25,7 +25,9 @@ export function toUser(profile: Profile): UserDto {
     followingCount: Number(profile.followingCount),
     postCount: Number(profile.postCount),
     createdAt: profile.createdAt,
-    viewer: profile.viewer ? { following: profile.viewer.following, followedBy: profile.viewer.followedBy } : null,
+    viewer: profile.viewer
+      ? { following: profile.viewer.following, followedBy: profile.viewer.followedBy }
+      : null,
   };
 }
 

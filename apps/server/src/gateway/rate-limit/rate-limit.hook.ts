@@ -29,7 +29,11 @@ export function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDeci
   reply.header('RateLimit-Reset', decision.resetSeconds);
 }
 
-export function rejectRateLimited(reply: FastifyReply, decision: RateLimitDecision, detail: string): FastifyReply {
+export function rejectRateLimited(
+  reply: FastifyReply,
+  decision: RateLimitDecision,
+  detail: string,
+): FastifyReply {
   setRateLimitHeaders(reply, decision);
   reply.header('Retry-After', decision.resetSeconds);
   return sendProblem(reply, problem(429, detail, { type: '/problems/rate-limited' }));
@@ -47,12 +51,14 @@ export function rateLimitHook(limiter: RateLimiter, settings: RateLimitSettings)
     if (isExempt(path)) return undefined;
     const checks: Array<[string, number]> = [[`ip:${request.ip}`, scaled(PER_IP)]];
     if (request.principal) checks.push([`user:${request.principal.userId}`, scaled(PER_USER)]);
-    if (request.method === 'POST' && AUTH_PATHS.has(path)) checks.push([`auth-ip:${request.ip}`, scaled(AUTH_PER_IP)]);
+    if (request.method === 'POST' && AUTH_PATHS.has(path))
+      checks.push([`auth-ip:${request.ip}`, scaled(AUTH_PER_IP)]);
     let tightest: RateLimitDecision | undefined;
     try {
       for (const [key, limit] of checks) {
         const decision = await limiter.hit(key, limit, MINUTE);
-        if (!decision.allowed) return rejectRateLimited(reply, decision, 'Too many requests; slow down and retry later.');
+        if (!decision.allowed)
+          return rejectRateLimited(reply, decision, 'Too many requests; slow down and retry later.');
         if (!tightest || decision.remaining < tightest.remaining) tightest = decision;
       }
     } catch (err) {

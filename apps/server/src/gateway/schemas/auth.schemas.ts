@@ -25,9 +25,15 @@ export const LoginBody = requestSchema(
   }),
 );
 
-export const RefreshBody = requestSchema('RefreshRequest', z.object({ refreshToken: z.string().min(1).max(512) }));
+export const RefreshBody = requestSchema(
+  'RefreshRequest',
+  z.object({ refreshToken: z.string().min(1).max(512) }),
+);
 
-export const LogoutBody = requestSchema('LogoutRequest', z.object({ refreshToken: z.string().min(1).max(512) }));
+export const LogoutBody = requestSchema(
+  'LogoutRequest',
+  z.object({ refreshToken: z.string().min(1).max(512) }),
+);
 
 export const TokenPairSchema = responseSchema(
   'TokenPair',

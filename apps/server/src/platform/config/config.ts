@@ -260,7 +260,11 @@ const VARIABLES = {
     schema: oneOf(NODE_ENVS),
   }),
   HOST: variable({ default: '127.0.0.1', description: 'HTTP listen address.', schema: text() }),
-  PORT: variable({ default: '8080', description: 'HTTP listen port (0: any free port).', schema: integer(0, 65535) }),
+  PORT: variable({
+    default: '8080',
+    description: 'HTTP listen port (0: any free port).',
+    schema: integer(0, 65535),
+  }),
   ROLES: variable({
     default: 'all',
     description: `Comma-separated components this process runs: ${ROLES.join(', ')}.`,
