@@ -20,6 +20,7 @@ function files(dir, base = dir) {
 }
 
 try {
+  execFileSync('npx', ['buf', 'lint'], { cwd: root, stdio: 'inherit' });
   execFileSync('npx', ['buf', 'generate', '--template', 'buf.gen.yaml', '-o', fresh], {
     cwd: root,
     stdio: 'inherit',

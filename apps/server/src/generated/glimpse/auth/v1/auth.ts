@@ -634,7 +634,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: Account as typeof Account,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;

@@ -1055,7 +1055,7 @@ export const UserServiceDefinition = {
       requestStream: false,
       responseType: Profile as typeof Profile,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** Batch lookup for hydration; unknown ids are left out. */
     getSummaries: {
@@ -1064,7 +1064,7 @@ export const UserServiceDefinition = {
       requestStream: false,
       responseType: SummaryList as typeof SummaryList,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     updateProfile: {
       name: "UpdateProfile",
@@ -1081,7 +1081,7 @@ export const UserServiceDefinition = {
       requestStream: false,
       responseType: SummaryPage as typeof SummaryPage,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     /** Idempotent; INVALID_ARGUMENT for a self-follow. */
     follow: {
@@ -1107,7 +1107,7 @@ export const UserServiceDefinition = {
       requestStream: false,
       responseType: SummaryPage as typeof SummaryPage,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
     listFollowing: {
       name: "ListFollowing",
@@ -1115,7 +1115,7 @@ export const UserServiceDefinition = {
       requestStream: false,
       responseType: SummaryPage as typeof SummaryPage,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;
