@@ -5,17 +5,11 @@
 # tests that must stop a broker use a private one here, so they never disturb the shared one.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-STATE_DIR="$ROOT/.services"
-mkdir -p "$STATE_DIR"
-WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-90}"
-
-exec 9>"$STATE_DIR/${KAFKA_NAME:-kafka}.lock"
-flock 9
-
+# shellcheck source=scripts/services-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/services-lib.sh"
 # shellcheck source=scripts/kafka/lib.sh
 source "$ROOT/scripts/kafka/lib.sh"
+hold_lock "$KAFKA_LOCK"
 
 case "${1:-}" in
   start) kafka_up ;;

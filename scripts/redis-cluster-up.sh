@@ -6,17 +6,13 @@
 # redis-cluster-down.sh stops exactly those. Safe to run repeatedly, from any directory.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+# shellcheck source=scripts/services-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/services-lib.sh"
 STATE_DIR="$ROOT/.services/redis-cluster"
 PORTS=(7001 7002 7003)
 WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-60}"
 REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
-mkdir -p "$STATE_DIR"
-
-# Two concurrent runs would both see closed ports and start (or create) twice: serialise them.
-exec 9>"$STATE_DIR/lock"
-flock 9
+hold_lock "$STATE_DIR/lock"
 
 cli() {
   local port="$1"
@@ -31,15 +27,6 @@ answers() {
 # One field of CLUSTER INFO, e.g. `cluster_field 7001 cluster_state`.
 cluster_field() {
   cli "$1" cluster info | sed -n "s/^$2://p"
-}
-
-# True when the pid is a live redis-server running in this port's state directory (Redis
-# chdirs to --dir): a pidfile can outlive its process and the pid be reused by something else.
-pid_is_ours() {
-  local pid="$1" port="$2"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'redis-server' &&
-    [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == "$STATE_DIR/$port" ]]
 }
 
 wait_until() {
@@ -67,13 +54,13 @@ for port in "${PORTS[@]}"; do
     continue
   fi
   pidfile="$node_dir/redis.pid"
-  if [[ -f "$pidfile" ]] && pid_is_ours "$(cat "$pidfile")" "$port"; then
-    # Ours and alive but not answering yet: still starting.
+  # Ours (a redis-server running in this node's directory: Redis chdirs to --dir) and alive,
+  # but not answering yet: still starting.
+  if [[ -f "$pidfile" ]] && pid_is "$(cat "$pidfile")" redis-server "$node_dir"; then
     continue
   fi
   # An existing nodes.conf (a node that died, or a machine that rebooted) lets the node rejoin
-  # the cluster it belonged to instead of needing a new one. `9>&-`: the daemon must not inherit
-  # the lock, or it would hold it for as long as it runs and every later up/down would hang.
+  # the cluster it belonged to instead of needing a new one. `9>&-`: see hold_lock.
   "$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --protected-mode yes \
     --cluster-enabled yes --cluster-config-file "$node_dir/nodes.conf" --cluster-node-timeout 5000 \
     --dir "$node_dir" --pidfile "$pidfile" --logfile "$node_dir/redis.log" \
@@ -112,8 +99,9 @@ cluster_ok() {
 }
 wait_until "cluster_state:ok on every node" cluster_ok
 
+addresses="$(printf '127.0.0.1:%s,' "${PORTS[@]}")"
 if ((${#started[@]})); then
-  echo "redis-cluster: started ${started[*]}; ok on 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
+  echo "redis-cluster: started ${started[*]}; ok on ${addresses%,}"
 else
-  echo "redis-cluster: reused; ok on 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
+  echo "redis-cluster: reused; ok on ${addresses%,}"
 fi

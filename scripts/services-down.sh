@@ -4,16 +4,11 @@
 # repeatedly.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-STATE_DIR="$ROOT/.services"
-mkdir -p "$STATE_DIR"
-
-exec 9>"$STATE_DIR/services.lock"
-flock 9
-
+# shellcheck source=scripts/services-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/services-lib.sh"
 # shellcheck source=scripts/kafka/lib.sh
 source "$ROOT/scripts/kafka/lib.sh"
+hold_lock "$STATE_DIR/services.lock"
 
 redis_down() {
   local pidfile="$STATE_DIR/redis.pid" pid

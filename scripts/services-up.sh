@@ -5,22 +5,11 @@
 # services-down.sh stops exactly that and nothing else. Safe to run repeatedly.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-STATE_DIR="$ROOT/.services"
-mkdir -p "$STATE_DIR"
-
-# Two concurrent runs (two terminals, parallel CI steps) would both see a closed port and
-# start two brokers: serialise them.
-# Every long-lived child gets `9>&-`: a daemon inheriting the descriptor would hold the lock
-# for its whole life.
-exec 9>"$STATE_DIR/services.lock"
-flock 9
-
+# shellcheck source=scripts/services-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/services-lib.sh"
 # shellcheck source=scripts/kafka/lib.sh
 source "$ROOT/scripts/kafka/lib.sh"
-
-WAIT_SECONDS="${SERVICES_WAIT_SECONDS:-90}"
+hold_lock "$STATE_DIR/services.lock"
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 postgresql_up() {

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Helpers shared by scripts/services-up.sh and scripts/services-down.sh (sourced, not run).
-# Expects ROOT (the repository root) and STATE_DIR (.services/) to be set.
+# The Kafka broker functions of scripts/services-up.sh, services-down.sh and kafka-broker.sh:
+# sourced, not run, after scripts/services-lib.sh (ROOT, STATE_DIR, WAIT_SECONDS, helpers).
 # KAFKA_NAME, KAFKA_PORT and KAFKA_CONTROLLER_PORT choose the broker (default: the
 # development broker `kafka` on 9092/9093); the outage test runs a private one beside it.
 
@@ -16,35 +16,20 @@ KAFKA_STATE="$STATE_DIR/$KAFKA_NAME"
 KAFKA_CONFIG="$KAFKA_STATE/server.properties"
 KAFKA_PIDFILE="$STATE_DIR/$KAFKA_NAME.pid"
 KAFKA_LOG="$STATE_DIR/$KAFKA_NAME.log"
+# The development broker is one of services-up's services, so it takes services-up's lock:
+# services-up.sh and kafka-broker.sh can never start it twice at once. A private broker has
+# a lock of its own, so a test starting one does not wait for services-up.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+if [[ "$KAFKA_NAME" == kafka ]]; then
+  KAFKA_LOCK="$STATE_DIR/services.lock"
+else
+  KAFKA_LOCK="$STATE_DIR/$KAFKA_NAME.lock"
+fi
 # @platformatic/kafka needs Node >= 22.22; a bare `node` on this machine may be older.
 NODE_BIN="$ROOT/node_modules/.bin/node"
 [[ -x "$NODE_BIN" ]] || NODE_BIN="node"
 
-port_open() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
-}
-
-wait_for_port() {
-  local port="$1" seconds="$2" name="$3" waited=0
-  until port_open "$port"; do
-    if ((waited >= seconds)); then
-      echo "$name: 127.0.0.1:$port did not answer within ${seconds}s" >&2
-      exit 1
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
-}
-
-# True when the pid is alive AND still the program we expect: a pidfile can outlive its
-# process and the pid be reused by something we must not touch.
-pid_is() {
-  local pid="$1" pattern="$2"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"
-}
-
-# Prints the pid of the broker services-up started, if it is still running; drops a stale
+# Prints the pid of the broker these scripts started, if it is still running; drops a stale
 # pidfile.
 kafka_pid() {
   [[ -f "$KAFKA_PIDFILE" ]] || return 0
@@ -55,20 +40,6 @@ kafka_pid() {
   else
     rm -f "$KAFKA_PIDFILE"
   fi
-}
-
-# Stops a process we started and waits until it is gone (SIGKILL after a grace period).
-stop_pid() {
-  local pid="$1" name="$2" grace="${3:-60}" waited=0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited >= grace * 5)); then
-      echo "$name: pid $pid still running after ${grace}s, sending SIGKILL" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    sleep 0.2
-    waited=$((waited + 1))
-  done
 }
 
 kafka_fetch_libs() {
@@ -99,7 +70,7 @@ kafka_fetch_libs() {
 kafka_write_config() {
   mkdir -p "$KAFKA_STATE/data"
   cat >"$KAFKA_CONFIG" <<EOF
-# Written by scripts/services-up.sh on every start: edit the script, not this file.
+# Written by scripts/kafka/lib.sh on every start: edit the script, not this file.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
@@ -132,7 +103,7 @@ kafka_format_storage() {
     echo "kafka: formatting the storage in $KAFKA_STATE/data failed" >&2
     exit 1
   fi
-  echo "kafka: formatted storage (cluster id $cluster_id)"
+  echo "$KAFKA_NAME: formatted storage (cluster id $cluster_id)"
 }
 
 # Waits until the broker answers a metadata request and lists topics, not merely until its
@@ -167,11 +138,11 @@ kafka_wait_ready() {
 kafka_up() {
   local pid
   pid="$(kafka_pid)"
-  if port_open $KAFKA_PORT; then
+  if port_open "$KAFKA_PORT"; then
     # Keeps an existing pidfile: a broker we started earlier stays ours to stop.
     if [[ -n "$pid" ]]; then
       kafka_wait_ready "$pid"
-      echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT (pid $pid, started earlier by services-up)"
+      echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT (pid $pid, started earlier by these scripts)"
     else
       echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT"
     fi
@@ -180,7 +151,7 @@ kafka_up() {
   if [[ -n "$pid" ]]; then
     # Ours, alive, but not listening yet: still starting.
     kafka_wait_ready "$pid"
-    echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT (pid $pid, started earlier by services-up)"
+    echo "$KAFKA_NAME: reused 127.0.0.1:$KAFKA_PORT (pid $pid, started earlier by these scripts)"
     return
   fi
 
@@ -210,7 +181,7 @@ kafka_down() {
   local pid
   pid="$(kafka_pid)"
   if [[ -z "$pid" ]]; then
-    echo "$KAFKA_NAME: not started by services-up, nothing to stop"
+    echo "$KAFKA_NAME: not started by these scripts, nothing to stop"
     return
   fi
   # A controlled shutdown of a combined broker+controller takes a few seconds.

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const shutdown = new ShutdownCoordinator(logger, config.shutdown.graceMs);
   shutdown.register('application', () => app.close());
   shutdown.listen();
-  if (app.url) logger.info(`Glimpse is ready on ${app.url}`);
+  if (app.plan.gateway && app.url) logger.info(`Glimpse is ready on ${app.url}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,8 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { AuthServiceDefinition } from '../generated/glimpse/auth/v1/auth.js';
+import { UserServiceDefinition } from '../generated/glimpse/user/v1/user.js';
 import { createGatewayApp } from '../gateway/gateway.app.js';
-import { hasRole, type Config } from '../platform/config/config.js';
+import type { Config } from '../platform/config/config.js';
 import { resolveJwtSecret } from '../platform/config/secrets.js';
+import { GrpcServer } from '../platform/grpc/grpc-server.js';
+import { createOpsApp } from '../platform/health/ops.app.js';
 import { IdGenerator } from '../platform/ids/snowflake.js';
 import { resolveWorkerId } from '../platform/ids/worker-id.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
@@ -12,13 +16,17 @@ import { AccessTokens } from '../platform/security/access-tokens.js';
 import { migrate } from '../platform/sql/migrator.js';
 import { setupTracing } from '../platform/telemetry/tracing.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
-import { createServices } from './services.js';
+import { planRoles, type RolePlan } from './roles.js';
+import { createServices, type Services } from './services.js';
 
 export const VERSION = '0.1.0';
 
 export interface RunningApplication {
-  /** Where the gateway listens, when this process runs it. */
+  /** The HTTP address: the gateway's, or the operations endpoints' of a process without one. */
   url: string | undefined;
+  /** gRPC ports this process serves, by service role. */
+  grpcPorts: Partial<Record<'auth' | 'user', number>>;
+  plan: RolePlan;
   infrastructure: Infrastructure;
   metrics: Metrics;
   logger: Logger;
@@ -26,29 +34,59 @@ export interface RunningApplication {
   close(): Promise<void>;
 }
 
-/** Roles that run inside this process; gRPC between processes arrives with the distributed shape. */
-function assertSupportedRoles(config: Config): void {
-  const needsLocalServices = hasRole(config, 'gateway');
-  if (needsLocalServices && !(hasRole(config, 'auth') && hasRole(config, 'user'))) {
-    throw new Error(
-      'ROLES: the gateway currently needs the auth and user roles in the same process (use ROLES=all)',
-    );
-  }
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is needed by this process's roles but was not set up`);
+  return value;
+}
+
+async function startGateway(
+  config: Config,
+  services: Services,
+  infrastructure: Infrastructure,
+  accessTokens: AccessTokens,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
+  return createGatewayApp({
+    auth: required(services.auth, 'the auth service'),
+    users: required(services.users, 'the user service'),
+    cache: required(infrastructure.cache, 'the cache'),
+    verifier: accessTokens,
+    logger,
+    healthChecks: [...infrastructure.healthChecks, ...services.healthChecks],
+    metricsRegistry: metrics.registry,
+    httpMetrics: {
+      observe: (method, route, status, seconds) => {
+        const labels = { method, route, status: String(status) };
+        metrics.httpRequestsTotal.inc(labels);
+        metrics.httpRequestDurationSeconds.observe(labels, seconds);
+      },
+    },
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    corsOrigins: config.http.corsOrigins,
+    rateLimitMultiplier: config.rateLimit.multiplier,
+    version: VERSION,
+  });
 }
 
 /**
  * Starts the roles this process runs, on the infrastructure the configuration names. The
- * same code path serves `npm start` (everything, embedded) and each distributed role.
+ * same code path serves `npm start` (every role, embedded) and each process of the
+ * distributed shape (one role each, gRPC between them).
  */
 export async function startApplication(
   config: Config,
   options: { logger?: Logger } = {},
 ): Promise<RunningApplication> {
-  assertSupportedRoles(config);
+  const plan = planRoles(config);
   const logger = options.logger ?? createLogger({ level: config.log.level, role: config.roles.join(',') });
-  const tracing = setupTracing({ serviceName: 'glimpse', exporter: config.tracing.exporter });
+  const tracing = setupTracing({
+    serviceName: `glimpse-${config.roles.join('-')}`,
+    exporter: config.tracing.exporter,
+  });
   const metrics = createMetrics();
-  const infrastructure = await openInfrastructure(config, logger);
+  const infrastructure = await openInfrastructure(config, logger, plan.infrastructure);
+  // Closed in order: first what takes requests (so in-flight ones drain), then what they use.
   const closers: Array<() => Promise<void>> = [() => infrastructure.close(), () => tracing.shutdown()];
   const close = once(async () => {
     for (const closer of closers) {
@@ -57,20 +95,31 @@ export async function startApplication(
   });
 
   try {
-    const applied = await migrate(infrastructure.sql);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    if (infrastructure.sql) {
+      const applied = await migrate(infrastructure.sql);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
 
     const ids = new IdGenerator(resolveWorkerId(config.workerId));
     const accessTokens = new AccessTokens({
       secret: await resolveJwtSecret(config),
       ttlSeconds: config.auth.accessTokenTtlSeconds,
     });
-    const services = createServices({ config, sql: infrastructure.sql, ids, accessTokens });
+    const services = createServices({
+      config,
+      plan,
+      sql: infrastructure.sql,
+      ids,
+      accessTokens,
+      logger,
+      registry: metrics.registry,
+    });
+    closers.unshift(async () => services.close());
 
-    if (hasRole(config, 'outbox-relay')) {
+    if (plan.outboxRelay) {
       const relay = new OutboxRelay({
-        sql: infrastructure.sql,
-        bus: infrastructure.bus,
+        sql: required(infrastructure.sql, 'the database'),
+        bus: required(infrastructure.bus, 'the event bus'),
         pollIntervalMs: config.outbox.pollIntervalMs,
         onError: (err) => logger.warn({ err }, 'outbox relay cycle failed; events stay queued'),
         onPublished: (count) => metrics.outboxPublishedTotal.inc(count),
@@ -79,37 +128,42 @@ export async function startApplication(
       closers.unshift(() => relay.stop());
     }
 
-    let url: string | undefined;
-    if (hasRole(config, 'gateway')) {
-      const gateway: NestFastifyApplication = await createGatewayApp({
-        auth: services.auth,
-        users: services.users,
-        cache: infrastructure.cache,
-        verifier: accessTokens,
+    const grpcPorts: RunningApplication['grpcPorts'] = {};
+    for (const role of plan.served) {
+      const server = new GrpcServer({
+        host: config.http.host,
+        port: config.grpc.urls[role].port,
         logger,
-        healthChecks: infrastructure.healthChecks,
-        metricsRegistry: metrics.registry,
-        httpMetrics: {
-          observe: (method, route, status, seconds) => {
-            const labels = { method, route, status: String(status) };
-            metrics.httpRequestsTotal.inc(labels);
-            metrics.httpRequestDurationSeconds.observe(labels, seconds);
-          },
-        },
-        bodyLimitBytes: config.http.bodyLimitBytes,
-        corsOrigins: config.http.corsOrigins,
-        rateLimitMultiplier: config.rateLimit.multiplier,
-        version: VERSION,
+        registry: metrics.registry,
       });
-      await gateway.listen({ host: config.http.host, port: config.http.port });
-      // Closing the gateway first stops new requests and waits for in-flight ones.
-      closers.unshift(() => gateway.close());
-      const address = gateway.getHttpServer().address();
-      url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : undefined;
+      if (role === 'auth')
+        server.addService(AuthServiceDefinition, required(services.local.auth, 'the auth service'));
+      if (role === 'user')
+        server.addService(UserServiceDefinition, required(services.local.user, 'the user service'));
+      grpcPorts[role] = await server.start();
+      closers.unshift(() => server.stop(config.shutdown.graceMs));
     }
 
-    logger.info({ roles: config.roles, url, infrastructure: infrastructure.describe }, 'glimpse started');
-    return { url, infrastructure, metrics, logger, close };
+    // Every process answers /healthz, /readyz and /metrics: the gateway on its API port,
+    // any other process on a small HTTP server of its own.
+    const http = plan.gateway
+      ? await startGateway(config, services, infrastructure, accessTokens, metrics, logger)
+      : await createOpsApp({
+          healthChecks: [...infrastructure.healthChecks, ...services.healthChecks],
+          metricsRegistry: metrics.registry,
+        });
+    await http.listen({ host: config.http.host, port: config.http.port });
+    // Closing the HTTP server first stops new requests and waits for in-flight ones.
+    closers.unshift(() => http.close());
+    const address = http.getHttpServer().address();
+    const url =
+      typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : undefined;
+
+    logger.info(
+      { roles: config.roles, url, grpcPorts, infrastructure: infrastructure.describe },
+      'glimpse started',
+    );
+    return { url, grpcPorts, plan, infrastructure, metrics, logger, close };
   } catch (err) {
     await close();
     throw err;

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import type { Logger } from 'pino';
 
-import type { HealthCheck } from '../gateway/controllers/health.controller.js';
+import type { HealthCheck } from '../platform/health/health.controller.js';
 import type { Cache } from '../platform/cache/cache.port.js';
 import { MemoryCache } from '../platform/cache/memory.cache.js';
 import { RedisCache } from '../platform/cache/redis.cache.js';
@@ -16,13 +16,20 @@ import { PgliteDatabase } from '../platform/sql/pglite.database.js';
 import { PostgresDatabase } from '../platform/sql/postgres.database.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
 
-/** The ports, each bound to its real or embedded adapter by configuration. */
+/** Which ports a process needs, given its roles. */
+export interface InfrastructureNeeds {
+  sql: boolean;
+  cache: boolean;
+  events: boolean;
+}
+
+/** The ports this process needs, each bound to its real or embedded adapter by configuration. */
 export interface Infrastructure {
-  sql: SqlDatabase;
-  cache: Cache;
-  bus: EventBus;
-  /** Which adapter backs each port, for logs and /readyz. */
-  describe: { sql: string; cache: string; events: string };
+  sql: SqlDatabase | undefined;
+  cache: Cache | undefined;
+  bus: EventBus | undefined;
+  /** Which adapter backs each open port, for logs. */
+  describe: { sql?: string; cache?: string; events?: string };
   healthChecks: HealthCheck[];
   close(): Promise<void>;
 }
@@ -95,32 +102,38 @@ function ensureTopicsInBackground(bus: EventBus, logger: Logger): { stop(): void
   };
 }
 
-export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
-  const sql = await openSql(config, logger);
-  const cache = await openCache(config, logger);
-  const bus = openBus(config, logger);
-  const topics = ensureTopicsInBackground(bus, logger);
+export async function openInfrastructure(
+  config: Config,
+  logger: Logger,
+  needs: InfrastructureNeeds = { sql: true, cache: true, events: true },
+): Promise<Infrastructure> {
+  const sql = needs.sql ? await openSql(config, logger) : undefined;
+  const cache = needs.cache ? await openCache(config, logger) : undefined;
+  const bus = needs.events ? openBus(config, logger) : undefined;
+  const topics = bus ? ensureTopicsInBackground(bus, logger) : undefined;
   // The in-process bus is always available: wait, so events published at start find their topics.
-  if (!config.kafka.brokers) await topics.ready;
+  if (topics && !config.kafka.brokers) await topics.ready;
   const describe = {
-    sql: config.database.url ? 'postgres' : 'pglite',
-    cache: config.redis.url ? 'redis' : config.redis.clusterNodes ? 'redis-cluster' : 'memory',
-    events: config.kafka.brokers ? 'kafka' : 'memory',
+    ...(sql && { sql: sql.dialect }),
+    ...(cache && {
+      cache: config.redis.url ? 'redis' : config.redis.clusterNodes ? 'redis-cluster' : 'memory',
+    }),
+    ...(bus && { events: config.kafka.brokers ? 'kafka' : 'memory' }),
   };
+  const healthChecks: HealthCheck[] = [];
+  if (sql) healthChecks.push({ name: 'database', critical: true, check: () => sql.ping() });
+  if (cache) healthChecks.push({ name: 'cache', critical: false, check: () => cache.ping() });
+  if (bus) healthChecks.push({ name: 'events', critical: false, check: () => bus.ping() });
   return {
     sql,
     cache,
     bus,
     describe,
-    healthChecks: [
-      { name: 'database', critical: true, check: () => sql.ping() },
-      { name: 'cache', critical: false, check: () => cache.ping() },
-      { name: 'events', critical: false, check: () => bus.ping() },
-    ],
+    healthChecks,
     async close() {
-      topics.stop();
-      const results = await Promise.allSettled([bus.close(), cache.close()]);
-      await sql.close();
+      topics?.stop();
+      const results = await Promise.allSettled([bus?.close(), cache?.close()]);
+      await sql?.close();
       for (const result of results)
         if (result.status === 'rejected') logger.warn({ err: result.reason }, 'close failed');
     },

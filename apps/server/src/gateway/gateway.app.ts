@@ -71,7 +71,15 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   // Every log line written while handling a request carries its id (see the logger's mixin).
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    runWithRequestContext({ requestId: request.id }, done);
+    // The Idempotency-Key travels with the request to the services it calls (gRPC metadata).
+    const idempotencyKey = request.headers['idempotency-key'];
+    runWithRequestContext(
+      {
+        requestId: request.id,
+        ...(typeof idempotencyKey === 'string' && idempotencyKey.length <= 255 && { idempotencyKey }),
+      },
+      done,
+    );
   });
   const tracing = tracingHooks();
   fastify.addHook('onRequest', tracing.onRequest);

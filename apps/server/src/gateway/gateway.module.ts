@@ -1,22 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Registry } from 'prom-client';
 
 import type { AuthService } from '../generated/glimpse/auth/v1/auth.js';
 import type { UserService } from '../generated/glimpse/user/v1/user.js';
+import { OpsModule, type OpsOptions } from '../platform/health/ops.module.js';
 import { AuthOptional, AuthRequired } from './auth/auth.guards.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { FollowsController } from './controllers/follows.controller.js';
-import { HealthController, type HealthCheck } from './controllers/health.controller.js';
 import { UsersController } from './controllers/users.controller.js';
 import type { LoginThrottle } from './rate-limit/login-throttle.js';
-import { AUTH_SERVICE, HEALTH_CHECKS, LOGIN_THROTTLE, METRICS_REGISTRY, USER_SERVICE } from './tokens.js';
+import { AUTH_SERVICE, LOGIN_THROTTLE, USER_SERVICE } from './tokens.js';
 
-export interface GatewayModuleOptions {
+export interface GatewayModuleOptions extends OpsOptions {
   auth: AuthService;
   users: UserService;
   loginThrottle: LoginThrottle;
-  healthChecks: readonly HealthCheck[];
-  metricsRegistry: Registry;
 }
 
 /**
@@ -28,15 +25,14 @@ export class GatewayModule {
   static register(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, AuthController, UsersController, FollowsController],
+      imports: [OpsModule.register(options)],
+      controllers: [AuthController, UsersController, FollowsController],
       providers: [
         AuthRequired,
         AuthOptional,
         { provide: AUTH_SERVICE, useValue: options.auth },
         { provide: USER_SERVICE, useValue: options.users },
         { provide: LOGIN_THROTTLE, useValue: options.loginThrottle },
-        { provide: HEALTH_CHECKS, useValue: options.healthChecks },
-        { provide: METRICS_REGISTRY, useValue: options.metricsRegistry },
       ],
     };
   }

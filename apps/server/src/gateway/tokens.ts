@@ -2,5 +2,3 @@
 export const AUTH_SERVICE = Symbol('AuthService');
 export const USER_SERVICE = Symbol('UserService');
 export const LOGIN_THROTTLE = Symbol('LoginThrottle');
-export const HEALTH_CHECKS = Symbol('HealthChecks');
-export const METRICS_REGISTRY = Symbol('MetricsRegistry');

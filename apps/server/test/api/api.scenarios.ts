@@ -97,10 +97,12 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect((await api.get('/healthz')).body).toEqual({ status: 'ok' });
         const ready = await api.get('/readyz');
         expect(ready.status).toBe(200);
-        expect(ready.body).toEqual({
-          status: 'ready',
-          dependencies: { database: 'up', cache: 'up', events: 'up' },
-        });
+        expect(ready.body.status).toBe('ready');
+        // Which dependencies a gateway has depends on the shape; all of them must be up.
+        expect(ready.body.dependencies).toHaveProperty('cache', 'up');
+        expect(Object.values(ready.body.dependencies)).toEqual(
+          Array(Object.keys(ready.body.dependencies).length).fill('up'),
+        );
         await api.get('/api/users/nobody-here');
         const metrics = await api.get('/metrics');
         expect(metrics.status).toBe(200);

@@ -54,7 +54,7 @@ describe('Kafka outage', () => {
       status: 'degraded',
       dependencies: { database: 'up', cache: 'up', events: 'down' },
     });
-    const outbox = target.app.infrastructure.sql.kysely<OutboxTables>();
+    const outbox = target.app.infrastructure.sql!.kysely<OutboxTables>();
     expect(await countPendingOutboxEvents(outbox)).toBeGreaterThanOrEqual(1);
 
     await kafka.start();

@@ -26,7 +26,8 @@ export interface StartedApp extends ApiTarget {
 }
 
 function asTarget(app: RunningApplication, cleanup: () => Promise<void>): StartedApp {
-  if (!app.url) throw new Error('the gateway did not start');
+  if (!app.url || !app.infrastructure.bus)
+    throw new Error('the monolith did not start its gateway and event bus');
   return {
     app,
     baseUrl: app.url,

@@ -1,14 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { describeCacheContract, eventually } from './cache.contract.js';
 import { RedisCache } from './redis.cache.js';
-import { connectOrFail, deleteKeysWithPrefix, freePort, succeeds } from './redis.testing.js';
+import { connectOrFail, deleteKeysWithPrefix, freePort, PrivateRedis, succeeds } from './redis.testing.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HINT = 'Start it (scripts/services-up.sh) or point REDIS_URL at one.';
@@ -160,48 +157,26 @@ describe('RedisCache when nothing listens', () => {
 });
 
 describe('RedisCache during an outage', () => {
-  let server: ChildProcess | undefined;
-
-  function startRedis(port: number): ChildProcess {
-    const child = spawn(
-      '/usr/bin/redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
-      { stdio: 'ignore' },
-    );
-    server = child;
-    return child;
-  }
-
-  async function stopRedis(): Promise<void> {
-    const child = server;
-    server = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
-
-  afterAll(stopRedis);
+  let redis: PrivateRedis | undefined;
+  afterAll(() => redis?.stop());
 
   it('fails fast while Redis is down, then reconnects and resubscribes when it is back', async () => {
-    const port = await freePort();
-    startRedis(port);
+    redis = await PrivateRedis.onFreePort();
+    redis.start();
     const errors: Error[] = [];
-    const cache = await RedisCache.connect({
-      url: `redis://127.0.0.1:${port}`,
-      onError: (e) => errors.push(e),
-    });
+    const cache = await RedisCache.connect({ url: redis.url, onError: (e) => errors.push(e) });
     try {
       await eventually(() => succeeds(cache.ping()), 'the private redis-server to answer');
       await cache.set('k', 'v');
       const received: string[] = [];
       await cache.subscribe('c', (m) => received.push(m));
 
-      await stopRedis();
+      await redis.stop();
       await eventually(async () => !(await succeeds(cache.get('k'))), 'calls to fail once Redis is gone');
       await expect(cache.incrBy('n', 1)).rejects.toThrow();
       await expect(cache.publish('c', 'lost')).rejects.toThrow();
 
-      startRedis(port);
+      redis.start();
       await eventually(() => succeeds(cache.ping()), 'the cache to reconnect', 15_000);
       // A restarted Redis without persistence comes back empty.
       expect(await cache.get('k')).toBeNull();
@@ -218,5 +193,33 @@ describe('RedisCache during an outage', () => {
     } finally {
       await cache.close();
     }
+  });
+});
+
+describe('RedisCache on close', () => {
+  let redis: PrivateRedis | undefined;
+  let admin: Redis | undefined;
+  afterAll(async () => {
+    admin?.disconnect();
+    await redis?.stop();
+  });
+
+  async function connectedClients(client: Redis): Promise<number> {
+    return Number(/^connected_clients:(\d+)/m.exec(await client.info('clients'))?.[1]);
+  }
+
+  it('leaves no connection behind when closed while its first subscription is being set up', async () => {
+    redis = await PrivateRedis.onFreePort();
+    redis.start();
+    const observer = new Redis(redis.url).on('error', () => undefined);
+    admin = observer;
+    await eventually(() => succeeds(observer.ping()), 'the private redis-server to answer');
+
+    const cache = await RedisCache.connect({ url: redis.url });
+    const subscribing = cache.subscribe('c', () => undefined);
+    await cache.close();
+    await expect(subscribing).rejects.toThrow('Cache is closed');
+    // Only the observer's own connection is left: neither the cache's nor a subscriber's.
+    await eventually(async () => (await connectedClients(observer)) === 1, 'the cache connections to go');
   });
 });

@@ -337,6 +337,9 @@ export class RedisCache implements Cache {
 
   private onSubscriber<T>(operation: string, command: (subscriber: Client) => Promise<T>): Promise<T> {
     const result = this.subscriberQueue.then(async () => {
+      // Checked before the subscriber connection exists: one created after close() had looked
+      // for it would never be closed, and would keep reconnecting for the life of the process.
+      if (this.closed) throw closedError();
       const subscriber = await this.subscriberClient();
       return this.run(operation, () => command(subscriber));
     });
@@ -356,13 +359,18 @@ export class RedisCache implements Cache {
     }
   }
 
+  /** Runs one command of a caller's, refused once the cache is closed. */
+  private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(closedError());
+    return this.withDeadline(operation, command);
+  }
+
   /**
    * Runs one command with a hard deadline. ioredis's own `commandTimeout` covers a command sent
    * on a connection, but a Cluster can hold a command longer (redirections, retries while a
    * node fails over, the subscriber's queue): no call may outlive `commandTimeoutMs`.
    */
-  private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(closedError());
+  private withDeadline<T>(operation: string, command: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`Redis ${operation} timed out after ${this.commandTimeoutMs} ms`));
@@ -380,9 +388,10 @@ export class RedisCache implements Cache {
     });
   }
 
+  /** QUIT lets the replies to commands already sent arrive first; `run` would refuse it, as closed. */
   private async shutdown(client: Client): Promise<void> {
     try {
-      await this.run('QUIT', () => client.quit());
+      await this.withDeadline('QUIT', () => client.quit());
     } catch {
       // QUIT is refused while disconnected; disconnect() also stops the reconnect loop.
       client.disconnect();

@@ -1,6 +1,8 @@
 /** Helpers for the Redis adapter's specs (not used by the application). */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 
 import { Cluster, type Redis } from 'ioredis';
 
@@ -55,4 +57,51 @@ export function succeeds(promise: Promise<unknown>): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * A redis-server of the test's own on a free port (nothing on disk), for tests that must stop
+ * the server or count its connections without disturbing the shared one. Start it again on the
+ * same port to model a restart.
+ */
+export class PrivateRedis {
+  #child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  static async onFreePort(): Promise<PrivateRedis> {
+    return new PrivateRedis(await freePort());
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  start(): void {
+    this.#child = spawn(
+      '/usr/bin/redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        tmpdir(),
+      ],
+      { stdio: 'ignore' },
+    );
+  }
+
+  /** Stops the server and waits for it to exit. Idempotent. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
 }

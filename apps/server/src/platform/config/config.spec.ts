@@ -25,6 +25,11 @@ describe('loadConfig', () => {
       database: { url: undefined, poolMax: 10 },
       redis: { url: undefined, clusterNodes: undefined, keyPrefix: '' },
       kafka: { brokers: undefined, clientId: 'glimpse' },
+      grpc: {
+        urls: { auth: { host: '127.0.0.1', port: 50051 }, user: { host: '127.0.0.1', port: 50052 } },
+        deadlineMs: 2000,
+        breakerCooldownMs: 2000,
+      },
       auth: {
         jwtSecret: undefined,
         accessTokenTtlSeconds: 900,
@@ -131,6 +136,8 @@ describe('loadConfig', () => {
       'LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace|silent, got "verbose"',
     ],
     ['TRACING_EXPORTER', 'otlp', 'TRACING_EXPORTER: expected one of none|console, got "otlp"'],
+    ['GRPC_USER_URL', 'user-service', 'GRPC_USER_URL: expected host:port, got "user-service"'],
+    ['GRPC_DEADLINE_MS', '10', 'GRPC_DEADLINE_MS: expected an integer between 50 and 60000, got "10"'],
     ['ROLES', 'gateway,bogus', 'ROLES: expected a comma-separated list of roles from'],
     ['ROLES', 'gateway,bogus', '(unknown: bogus), got "gateway,bogus"'],
     ['ROLES', ',', 'ROLES: expected a comma-separated list of roles'],
@@ -235,7 +242,7 @@ describe('CONFIG_VARIABLES', () => {
     const names = CONFIG_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('JWT_SECRET');
-    expect(names).toHaveLength(23);
+    expect(names).toHaveLength(27);
     // The documented defaults, written out as if set explicitly, must load.
     expect(() =>
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),

@@ -76,6 +76,12 @@ export interface Config {
     brokers: readonly HostPort[] | undefined;
     clientId: string;
   };
+  /** Where each service role is reached (and listens) over gRPC, and how calls to it behave. */
+  grpc: {
+    urls: { auth: HostPort; user: HostPort };
+    deadlineMs: number;
+    breakerCooldownMs: number;
+  };
   auth: {
     /** Unset outside production: see resolveJwtSecret() in secrets.ts. */
     jwtSecret: string | undefined;
@@ -167,6 +173,18 @@ const hostPortList = () => {
       }
       return parsed;
     });
+};
+
+const hostPortValue = () => {
+  const error = 'expected host:port';
+  return z.string().transform((raw, ctx): HostPort => {
+    const parsed = parseHostPort(raw.trim());
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: error, input: raw });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 };
 
 const urlWithScheme = (schemes: readonly string[]) => {
@@ -308,6 +326,26 @@ const VARIABLES = {
     schema: hostPortList(),
   }),
   KAFKA_CLIENT_ID: variable({ default: 'glimpse', description: 'Kafka client id.', schema: text() }),
+  GRPC_AUTH_URL: variable({
+    default: '127.0.0.1:50051',
+    description: 'host:port of the auth service over gRPC; the auth role listens on its port.',
+    schema: hostPortValue(),
+  }),
+  GRPC_USER_URL: variable({
+    default: '127.0.0.1:50052',
+    description: 'host:port of the user service over gRPC; the user role listens on its port.',
+    schema: hostPortValue(),
+  }),
+  GRPC_DEADLINE_MS: variable({
+    default: '2000',
+    description: 'Deadline of every gRPC call, in milliseconds.',
+    schema: integer(50, 60_000),
+  }),
+  GRPC_BREAKER_COOLDOWN_MS: variable({
+    default: '2000',
+    description: 'How long a tripped circuit breaker answers 503 at once before it lets one trial call through.',
+    schema: integer(50, 600_000),
+  }),
   JWT_SECRET: variable({
     default: undefined,
     description:
@@ -492,6 +530,11 @@ function toConfig(v: Parsed): Config {
     kafka: {
       brokers: v.KAFKA_BROKERS,
       clientId: v.KAFKA_CLIENT_ID,
+    },
+    grpc: {
+      urls: { auth: v.GRPC_AUTH_URL, user: v.GRPC_USER_URL },
+      deadlineMs: v.GRPC_DEADLINE_MS,
+      breakerCooldownMs: v.GRPC_BREAKER_COOLDOWN_MS,
     },
     auth: {
       jwtSecret: v.JWT_SECRET,

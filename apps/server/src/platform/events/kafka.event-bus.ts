@@ -94,7 +94,7 @@ export class KafkaEventBus implements EventBus {
     topics.forEach(assertTopicName);
     const wanted = [...new Set(topics)];
     if (wanted.length === 0) return;
-    await withDeadline(this.#ensureTopics(wanted), this.#setupTimeoutMs, 'ensureTopics');
+    await withDeadline(this.#ensureTopics(wanted), this.#setupTimeoutMs, 'Kafka ensureTopics');
   }
 
   async publish(events: readonly EventEnvelope[]): Promise<void> {
@@ -111,7 +111,7 @@ export class KafkaEventBus implements EventBus {
       // One request per partition leader, in publication order: a key's events stay in order.
       await this.#producer.send({ messages });
     };
-    await withDeadline(send(), this.#requestTimeoutMs, 'publish');
+    await withDeadline(send(), this.#requestTimeoutMs, 'Kafka publish');
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -120,7 +120,7 @@ export class KafkaEventBus implements EventBus {
     if (options.topics.length === 0) throw new TypeError('subscribe needs at least one topic');
     options.topics.forEach(assertTopicName);
     const topics = [...new Set(options.topics)];
-    await withDeadline(this.#assertTopicsExist(new Set(topics)), this.#requestTimeoutMs, 'subscribe');
+    await withDeadline(this.#assertTopicsExist(new Set(topics)), this.#requestTimeoutMs, 'Kafka subscribe');
     const subscription: KafkaSubscription = new KafkaSubscription({
       brokers: this.#brokers,
       clientId: this.#clientId,
@@ -134,7 +134,7 @@ export class KafkaEventBus implements EventBus {
     });
     this.#subscriptions.add(subscription);
     try {
-      await withDeadline(subscription.start(), this.#setupTimeoutMs, 'subscribe');
+      await withDeadline(subscription.start(), this.#setupTimeoutMs, 'Kafka subscribe');
     } catch (error) {
       await subscription.close();
       throw error;
@@ -153,7 +153,7 @@ export class KafkaEventBus implements EventBus {
       const metadata = await this.#admin.metadata({ topics: [], forceUpdate: true });
       if (metadata.brokers.size === 0) throw new Error('the Kafka cluster reports no live broker');
     };
-    await withDeadline(check(), this.#requestTimeoutMs, 'ping');
+    await withDeadline(check(), this.#requestTimeoutMs, 'Kafka ping');
   }
 
   close(): Promise<void> {

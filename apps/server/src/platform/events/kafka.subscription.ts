@@ -230,7 +230,12 @@ export class KafkaSubscription implements Subscription {
     try {
       await stream?.close();
       // Leaving the group hands this member's partitions to the others at once.
-      if (consumer) await withDeadline(consumer.close(), this.#options.closeTimeoutMs, 'leaving the group');
+      if (consumer)
+        await withDeadline(
+          consumer.close(),
+          this.#options.closeTimeoutMs,
+          'leaving the Kafka consumer group',
+        );
     } catch (error) {
       this.#report(toError(error), { group: this.#options.group });
       await consumer?.close(true).catch(() => undefined);

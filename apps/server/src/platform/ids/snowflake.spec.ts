@@ -6,6 +6,7 @@ import {
   IdGenerator,
   idAtTime,
   idTimestamp,
+  isId,
   MAX_SEQUENCE,
 } from './snowflake.js';
 import { resolveWorkerId } from './worker-id.js';
@@ -129,6 +130,25 @@ describe('idAtTime', () => {
     expect(() => idAtTime(new Date(Number.NaN))).toThrow(RangeError);
     expect(() => idTimestamp('12abc')).toThrow(RangeError);
     expect(() => idTimestamp('9223372036854775808')).toThrow(RangeError);
+  });
+});
+
+describe('isId', () => {
+  it('accepts positive 64-bit decimals in canonical form only', () => {
+    for (const id of ['1', '1234567890123456789', '9223372036854775807']) expect(isId(id)).toBe(true);
+    for (const id of [
+      '',
+      '0',
+      '007',
+      '-1',
+      '1.5',
+      ' 1',
+      '9223372036854775808',
+      '9999999999999999999',
+      '1e3',
+    ]) {
+      expect(isId(id)).toBe(false);
+    }
   });
 });
 

@@ -96,6 +96,15 @@ function parseId(id: string): bigint {
   return value;
 }
 
+/**
+ * True for an id in the form the API carries: a positive decimal without leading zeros that fits
+ * PostgreSQL's `bigint`. Anything else can name no row, and must not reach a query, where an
+ * out-of-range value is a database error rather than "not found".
+ */
+export function isId(value: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= MAX_ID;
+}
+
 /** Splits an id into its fields. @throws RangeError when `id` is not a decimal 63-bit integer. */
 export function decomposeId(id: string): IdParts {
   const value = parseId(id);

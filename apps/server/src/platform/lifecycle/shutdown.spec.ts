@@ -1,34 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../logging/logger.js';
+import { captureLogs, type CapturedLogs } from '../../testing/log-capture.js';
 import { ShutdownCoordinator } from './shutdown.js';
-
-function capturedLogger(): {
-  logger: ReturnType<typeof createLogger>;
-  lines: () => Record<string, unknown>[];
-} {
-  const chunks: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: { write: (chunk: string) => void chunks.push(chunk) },
-  });
-  return {
-    logger,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((l) => l.length > 0)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
 
 describe('ShutdownCoordinator', () => {
   const coordinators: ShutdownCoordinator[] = [];
   const make = (
     graceMs: number,
     exit?: (code: number) => void,
-  ): ReturnType<typeof capturedLogger> & { coordinator: ShutdownCoordinator } => {
-    const captured = capturedLogger();
+  ): CapturedLogs & { coordinator: ShutdownCoordinator } => {
+    const captured = captureLogs();
     const coordinator = new ShutdownCoordinator(captured.logger, graceMs, exit ? { exit } : {});
     coordinators.push(coordinator);
     return { ...captured, coordinator };

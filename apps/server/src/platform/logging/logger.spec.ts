@@ -1,28 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../../testing/log-capture.js';
 import { extractTraceContext, setupTracing, withSpan, type Tracing } from '../telemetry/tracing.js';
-import { createLogger, REDACTED, type Logger } from './logger.js';
+import { REDACTED } from './logger.js';
 import { currentRequestId, runWithRequestContext } from './requestContext.js';
-
-function capture(options: { level?: string; role?: string } = {}): {
-  logger: Logger;
-  lines: () => Record<string, unknown>[];
-} {
-  const chunks: string[] = [];
-  const logger = createLogger({
-    level: options.level ?? 'info',
-    ...(options.role === undefined ? {} : { role: options.role }),
-    destination: { write: (chunk: string) => void chunks.push(chunk) },
-  });
-  return {
-    logger,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.length > 0)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
 
 describe('createLogger', () => {
   let tracing: Tracing;
@@ -36,7 +16,7 @@ describe('createLogger', () => {
   });
 
   it('writes JSON lines with level label, ISO time and role', () => {
-    const { logger, lines } = capture({ role: 'gateway' });
+    const { logger, lines } = captureLogs({ role: 'gateway' });
     logger.info({ userId: '42' }, 'hello');
     logger.debug('not at info');
     const [line, ...rest] = lines();
@@ -52,7 +32,7 @@ describe('createLogger', () => {
   });
 
   it('redacts secrets at the top level and nested in headers, bodies and errors', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs();
     logger.info(
       {
         password: 'hunter2',
@@ -100,7 +80,7 @@ describe('createLogger', () => {
   });
 
   it('adds requestId inside a request context, child loggers included', async () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs();
     logger.info('before');
     await runWithRequestContext({ requestId: 'req-1' }, async () => {
       await new Promise((resolve) => setImmediate(resolve));
@@ -116,7 +96,7 @@ describe('createLogger', () => {
   });
 
   it('adds traceId and spanId while a span is active', async () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const parent = extractTraceContext({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
     const spanId = await runWithRequestContext({ requestId: 'req-2' }, () =>
@@ -137,7 +117,7 @@ describe('createLogger', () => {
   });
 
   it('accepts silent', () => {
-    const { logger, lines } = capture({ level: 'silent' });
+    const { logger, lines } = captureLogs({ level: 'silent' });
     logger.fatal('nothing');
     expect(lines()).toEqual([]);
   });

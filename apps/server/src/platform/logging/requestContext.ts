@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface RequestContext {
   requestId: string;
+  /** The caller's Idempotency-Key, carried to downstream services (gRPC metadata `idempotency-key`). */
+  idempotencyKey?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -12,7 +12,7 @@ export type { Registry } from 'prom-client';
  */
 export interface Metrics {
   registry: Registry;
-  /** `route` is the route pattern (`/v1/posts/:id`), never the raw URL: labels must stay low-cardinality. */
+  /** `route` is the route pattern (`/api/posts/:id`), never the raw URL: labels must stay low-cardinality. */
   httpRequestsTotal: Counter<'method' | 'route' | 'status'>;
   httpRequestDurationSeconds: Histogram<'method' | 'route' | 'status'>;
   /** Outbox rows published to the event bus, by topic. */
@@ -21,7 +21,10 @@ export interface Metrics {
   outboxBacklog: Gauge;
   /** Cache calls that failed and were served without the cache, by operation (get, set, del, ...). */
   cacheOperationErrorsTotal: Counter<'operation'>;
-  /** Events handled by consumers; outcome is ok, retried, dead_lettered or skipped. */
+  /**
+   * Events handled by consumers; outcome is ok, retried (the handler threw, the event comes again) or
+   * skipped (a record that is not an envelope). The buses have no dead-letter topic: they retry forever.
+   */
   eventsConsumedTotal: Counter<'topic' | 'group' | 'outcome'>;
 }
 

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBus, EventEnvelope, Subscription } from '../events/events.port.js';
 import { migrate } from '../sql/migrator.js';
 import { PgliteDatabase } from '../sql/pglite.database.js';
-import { PostgresDatabase } from '../sql/postgres.database.js';
 import type { SqlDatabase } from '../sql/sql.port.js';
-import { createTempDatabase, type TempDatabase } from '../sql/testing/temp-database.js';
+import { tempPostgresFactory } from '../sql/testing/temp-database.js';
 import { appendToOutbox, countPendingOutboxEvents, type OutboxTables } from './outbox.repository.js';
 import { OutboxRelay } from './outbox.relay.js';
 
@@ -110,6 +109,20 @@ function describeOutboxRelay(name: string, open: () => Promise<SqlDatabase>): vo
       expect(bus.published).toEqual(events);
       expect(bus.published[1]).not.toHaveProperty('traceparent');
       expect(await countPendingOutboxEvents(k)).toBe(0);
+    });
+
+    it('reports the events each cycle published, in all and per topic', async () => {
+      await appendToOutbox(k, [
+        envelope('like.created', 'post:7', {}),
+        envelope('follow.created', 'user:7', {}),
+        envelope('like.created', 'post:8', {}),
+      ]);
+      const reports: [number, Record<string, number>][] = [];
+      const r = relay({ onPublished: (n, byTopic) => reports.push([n, Object.fromEntries(byTopic)]) });
+
+      expect(await r.runOnce()).toBe(3);
+      expect(await r.runOnce()).toBe(0);
+      expect(reports).toEqual([[3, { 'like.created': 2, 'follow.created': 1 }]]);
     });
 
     it('never publishes events of a rolled-back transaction', async () => {
@@ -240,13 +253,5 @@ function describeOutboxRelay(name: string, open: () => Promise<SqlDatabase>): vo
   });
 }
 
-let temp: TempDatabase | undefined;
-afterAll(async () => {
-  await temp?.drop();
-});
-
 describeOutboxRelay('pglite', () => PgliteDatabase.open());
-describeOutboxRelay('postgres', async () => {
-  temp = await createTempDatabase();
-  return new PostgresDatabase({ url: temp.url });
-});
+describeOutboxRelay('postgres', tempPostgresFactory());

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { withDeadline } from '../events/deadline.js';
 import type { EventBus } from '../events/events.port.js';
 import type { SqlDatabase } from '../sql/sql.port.js';
 import { claimOutboxBatch, deleteOutboxEvents, type OutboxTables } from './outbox.repository.js';
@@ -16,8 +17,8 @@ export interface OutboxRelayOptions {
   publishTimeoutMs?: number;
   /** A failed cycle (bus down, database down); the loop goes on. Default: logged to stderr. */
   onError?: (err: unknown) => void;
-  /** Events published by one cycle (called only when > 0). */
-  onPublished?: (n: number) => void;
+  /** Events published by one cycle, in all and per topic (called only when > 0). */
+  onPublished?: (n: number, byTopic: ReadonlyMap<string, number>) => void;
 }
 
 const FIRST_BACKOFF_MS = 200;
@@ -36,7 +37,7 @@ export class OutboxRelay {
   readonly #maxBackoffMs: number;
   readonly #publishTimeoutMs: number;
   readonly #onError: (err: unknown) => void;
-  readonly #onPublished: (n: number) => void;
+  readonly #onPublished: (n: number, byTopic: ReadonlyMap<string, number>) => void;
 
   #running = false;
   #loop: Promise<void> | undefined;
@@ -81,20 +82,24 @@ export class OutboxRelay {
   async runOnce(): Promise<number> {
     const published = await this.#db.transaction().execute(async (trx) => {
       const events = await claimOutboxBatch(trx, this.#batchSize);
-      if (events.length === 0) return 0;
+      if (events.length === 0) return events;
       await withDeadline(
         this.#bus.publish(events),
         this.#publishTimeoutMs,
-        `publishing ${events.length} events`,
+        `publishing ${events.length} outbox events`,
       );
       await deleteOutboxEvents(
         trx,
         events.map((event) => event.id),
       );
-      return events.length;
+      return events;
     });
-    if (published > 0) this.#notify(this.#onPublished, published);
-    return published;
+    if (published.length > 0) {
+      const byTopic = new Map<string, number>();
+      for (const event of published) byTopic.set(event.type, (byTopic.get(event.type) ?? 0) + 1);
+      this.#notify(() => this.#onPublished(published.length, byTopic));
+    }
+    return published.length;
   }
 
   async #run(): Promise<void> {
@@ -107,7 +112,7 @@ export class OutboxRelay {
         failures = 0;
       } catch (err) {
         failures++;
-        this.#notify(this.#onError, err);
+        this.#notify(() => this.#onError(err));
       }
       if (!this.#running) break;
       if (failures > 0) {
@@ -134,23 +139,11 @@ export class OutboxRelay {
     this.#endPause = undefined;
   }
 
-  #notify<T>(callback: (value: T) => void, value: T): void {
+  #notify(callback: () => void): void {
     try {
-      callback(value);
+      callback();
     } catch {
       // A failing callback must not stop the relay.
     }
-  }
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

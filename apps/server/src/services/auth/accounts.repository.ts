@@ -43,29 +43,27 @@ export class SqlAccountsRepository implements AccountsRepository {
     return inserted !== undefined;
   }
 
-  async findById(userId: string): Promise<AccountRecord | undefined> {
-    const row = await this.db
-      .selectFrom('auth.accounts')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row && toAccountRecord(row);
+  findById(userId: string): Promise<AccountRecord | undefined> {
+    return this.findOne('user_id', userId);
   }
 
-  async findByUsername(username: string): Promise<AccountRecord | undefined> {
-    const row = await this.db
-      .selectFrom('auth.accounts')
-      .selectAll()
-      .where(sql<string>`lower(username)`, '=', username)
-      .executeTakeFirst();
-    return row && toAccountRecord(row);
+  findByUsername(username: string): Promise<AccountRecord | undefined> {
+    return this.findOne('username', username);
   }
 
-  async findByEmail(email: string): Promise<AccountRecord | undefined> {
+  findByEmail(email: string): Promise<AccountRecord | undefined> {
+    return this.findOne('email', email);
+  }
+
+  /** Names and emails are matched on lower(), the expression their unique indexes are on. */
+  private async findOne(
+    key: 'user_id' | 'username' | 'email',
+    value: string,
+  ): Promise<AccountRecord | undefined> {
     const row = await this.db
       .selectFrom('auth.accounts')
       .selectAll()
-      .where(sql<string>`lower(email)`, '=', email)
+      .where(key === 'user_id' ? key : sql<string>`lower(${sql.ref(key)})`, '=', value)
       .executeTakeFirst();
     return row && toAccountRecord(row);
   }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DomainError } from '../../platform/errors.js';
 import { IdGenerator } from '../../platform/ids/snowflake.js';
 import { AccessTokens } from '../../platform/security/access-tokens.js';
 import { migrate } from '../../platform/sql/migrator.js';
 import type { SqlDatabase } from '../../platform/sql/sql.port.js';
+import { rejection } from '../../testing/rejection.js';
 import { SqlFollowsRepository } from '../user/follows.repository.js';
 import { SqlProfilesRepository } from '../user/profiles.repository.js';
 import { UserServiceImpl } from '../user/user.service.js';
@@ -13,15 +13,6 @@ import { AuthServiceImpl } from './auth.service.js';
 import { Argon2PasswordHasher } from './password.hasher.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import { SqlRefreshTokensRepository } from './refresh-tokens.repository.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 /**
  * The auth service with its real repositories, the real user service, argon2 and JWTs, on a

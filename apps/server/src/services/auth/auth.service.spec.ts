@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi, type Mocked } from 'vitest';
 import type { UserService } from '../../generated/glimpse/user/v1/user.js';
 import { DomainError } from '../../platform/errors.js';
 import { AccessTokens } from '../../platform/security/access-tokens.js';
+import { rejection } from '../../testing/rejection.js';
 import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
 import { AuthServiceImpl } from './auth.service.js';
 import type { PasswordHasher } from './password.hasher.js';
@@ -74,15 +75,6 @@ function setup() {
 }
 
 type Setup = ReturnType<typeof setup>;
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 function storedToken(overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
   return {
@@ -246,12 +238,7 @@ describe('AuthServiceImpl', () => {
     });
 
     it('treats the same username, email and password as a retry: ensures the profile and opens a session', async () => {
-      const existing = {
-        userId: '1001',
-        username: 'ada.lovelace_1',
-        email: 'ada@example.com',
-        passwordHash: 'hashed:correct horse',
-      };
+      const existing = { ...ada, username: 'ada.lovelace_1' };
       t.accounts.insert.mockResolvedValue(false);
       t.accounts.findByUsername.mockResolvedValue(existing);
       t.accounts.findByEmail.mockResolvedValue(existing);
@@ -270,12 +257,7 @@ describe('AuthServiceImpl', () => {
     });
 
     it('is a conflict, not a retry, when the password differs', async () => {
-      const existing = {
-        userId: '1001',
-        username: 'ada.lovelace_1',
-        email: 'ada@example.com',
-        passwordHash: 'hashed:another one',
-      };
+      const existing = { ...ada, username: 'ada.lovelace_1', passwordHash: 'hashed:another one' };
       t.accounts.insert.mockResolvedValue(false);
       t.accounts.findByUsername.mockResolvedValue(existing);
       t.accounts.findByEmail.mockResolvedValue(existing);

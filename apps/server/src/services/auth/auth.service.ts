@@ -14,8 +14,8 @@ import type {
 } from '../../generated/glimpse/auth/v1/auth.js';
 import type { UserService } from '../../generated/glimpse/user/v1/user.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
+import { isId } from '../../platform/ids/snowflake.js';
 import type { AccessTokenClaims, SignedAccessToken } from '../../platform/security/access-tokens.js';
-import { isUserId } from '../user/user.rules.js';
 import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
 import { checkSignup, type SignupInput } from './auth.rules.js';
 import type { PasswordHasher } from './password.hasher.js';
@@ -147,7 +147,7 @@ export class AuthServiceImpl implements AuthService {
   }
 
   async getAccount(request: GetAccountRequest): Promise<Account> {
-    const account = isUserId(request.userId) ? await this.accounts.findById(request.userId) : undefined;
+    const account = isId(request.userId) ? await this.accounts.findById(request.userId) : undefined;
     if (account === undefined) throw DomainError.notFound('Account not found');
     return { userId: account.userId, username: account.username, email: account.email };
   }

@@ -122,33 +122,42 @@ export class SqlFollowsRepository implements FollowsRepository {
     return { following: row?.following ?? false, followedBy: row?.followed_by ?? false };
   }
 
-  async listFollowers(
+  listFollowers(
     userId: string,
     beforeFollowId: string | undefined,
     limit: number,
   ): Promise<FollowListRecord[]> {
-    let query = this.db
-      .selectFrom('users.follows as f')
-      .innerJoin('users.profiles as p', 'p.user_id', 'f.follower_id')
-      .select(['f.id as follow_id', 'p.user_id', 'p.username', 'p.display_name', 'p.avatar_media_id'])
-      .where('f.followee_id', '=', userId)
-      .orderBy('f.id', 'desc')
-      .limit(limit);
-    if (beforeFollowId !== undefined) query = query.where('f.id', '<', beforeFollowId);
-    const rows = await query.execute();
-    return rows.map((row) => ({ ...toSummaryRecord(row), followId: row.follow_id }));
+    return this.listFollows('followers', userId, beforeFollowId, limit);
   }
 
-  async listFollowing(
+  listFollowing(
     userId: string,
     beforeFollowId: string | undefined,
     limit: number,
   ): Promise<FollowListRecord[]> {
+    return this.listFollows('following', userId, beforeFollowId, limit);
+  }
+
+  /**
+   * One side of `userId`'s follows, newest follow first: `followers` matches `followee_id` and
+   * lists the followers, `following` matches `follower_id` and lists the followees. Each side is
+   * served by its own `(<matched column>, id desc)` index.
+   */
+  private async listFollows(
+    side: 'followers' | 'following',
+    userId: string,
+    beforeFollowId: string | undefined,
+    limit: number,
+  ): Promise<FollowListRecord[]> {
+    const [matched, listed] =
+      side === 'followers'
+        ? (['f.followee_id', 'f.follower_id'] as const)
+        : (['f.follower_id', 'f.followee_id'] as const);
     let query = this.db
       .selectFrom('users.follows as f')
-      .innerJoin('users.profiles as p', 'p.user_id', 'f.followee_id')
+      .innerJoin('users.profiles as p', 'p.user_id', listed)
       .select(['f.id as follow_id', 'p.user_id', 'p.username', 'p.display_name', 'p.avatar_media_id'])
-      .where('f.follower_id', '=', userId)
+      .where(matched, '=', userId)
       .orderBy('f.id', 'desc')
       .limit(limit);
     if (beforeFollowId !== undefined) query = query.where('f.id', '<', beforeFollowId);

@@ -8,8 +8,6 @@ export const DISPLAY_NAME_MAX_LENGTH = 64;
 /** Instagram's limit. */
 export const BIO_MAX_LENGTH = 150;
 
-const MAX_INT64 = 2n ** 63n - 1n;
-
 /** Usernames are case-insensitive: stored and compared lowercased. */
 export function normalizeUsername(username: string): string {
   return username.toLowerCase();
@@ -33,11 +31,6 @@ export function textLength(text: string): number {
 
 export function hasControlCharacters(text: string): boolean {
   return /\p{Cc}/u.test(text);
-}
-
-/** A positive 64-bit id as a decimal string; anything else cannot name a row. */
-export function isUserId(value: string): boolean {
-  return /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= MAX_INT64;
 }
 
 /** Why a trimmed display name is not acceptable, or undefined. Empty is fine where a default applies. */

@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DomainError } from '../../platform/errors.js';
 import { IdGenerator } from '../../platform/ids/snowflake.js';
 import type { OutboxTables } from '../../platform/outbox/outbox.repository.js';
+import { encodeCursor } from '../../platform/pagination/cursor.js';
 import { migrate } from '../../platform/sql/migrator.js';
 import type { SqlDatabase } from '../../platform/sql/sql.port.js';
+import { rejection } from '../../testing/rejection.js';
 import { SqlFollowsRepository } from './follows.repository.js';
 import { SqlProfilesRepository } from './profiles.repository.js';
 import { FOLLOW_CREATED, FOLLOW_REMOVED } from './user.events.js';
 import { UserServiceImpl } from './user.service.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 /**
  * The user service with its real repositories and the real outbox on a freshly migrated
@@ -251,6 +243,14 @@ export function describeUserScenarios(name: string, open: () => Promise<SqlDatab
       });
       expect((await rejection(users.listFollowers({ username: 'nobody.at.all', limit: 10 }))).kind).toBe(
         'not_found',
+      );
+    });
+
+    it('answers a follow cursor beyond the 64-bit id range as malformed, not with a database error', async () => {
+      await person('far_cursor');
+      const cursor = encodeCursor({ id: '9999999999999999999' });
+      expect((await rejection(users.listFollowers({ username: 'far_cursor', limit: 10, cursor }))).kind).toBe(
+        'malformed',
       );
     });
   });

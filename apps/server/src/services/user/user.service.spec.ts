@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi, type Mocked } from 'vitest';
 import { z } from 'zod';
 
-import { DomainError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/pagination/cursor.js';
+import { rejection } from '../../testing/rejection.js';
 import type { FollowListRecord, FollowsRepository } from './follows.repository.js';
 import type { ProfileRecord, ProfilesRepository } from './profiles.repository.js';
 import { UserServiceImpl } from './user.service.js';
@@ -60,15 +60,6 @@ function setup() {
 }
 
 type Setup = ReturnType<typeof setup>;
-
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DomainError);
-  return err as DomainError;
-}
 
 function listed(userId: string, followId: string): FollowListRecord {
   return { userId, username: `user${userId}`, displayName: `User ${userId}`, avatarMediaId: null, followId };
@@ -441,6 +432,12 @@ describe('UserServiceImpl', () => {
           )
         ).kind,
       ).toBe('malformed');
+      // Digits, but past bigint: the repository must never see it.
+      const farCursor = encodeCursor({ id: '9223372036854775808' });
+      expect(
+        (await rejection(t.service.listFollowers({ username: 'ada', limit: 5, cursor: farCursor }))).kind,
+      ).toBe('malformed');
+      expect(t.follows.listFollowers).not.toHaveBeenCalled();
     });
   });
 });

@@ -17,6 +17,7 @@ import type {
 } from '../../generated/glimpse/user/v1/user.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
+import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage, type Page } from '../../platform/pagination/cursor.js';
 import type { FollowListRecord, FollowsRepository } from './follows.repository.js';
 import type {
@@ -34,7 +35,6 @@ import {
 import {
   BIO_MAX_LENGTH,
   displayNameProblem,
-  isUserId,
   normalizeUsername,
   textLength,
   usernameProblem,
@@ -50,7 +50,8 @@ export interface UserServiceDeps {
   traceparent?: () => string | undefined;
 }
 
-const followCursor = z.object({ id: z.string().regex(/^\d{1,19}$/) });
+// The follow id goes into a bigint comparison: one out of range would be a database error.
+const followCursor = z.object({ id: z.string().refine(isId) });
 const searchCursor = z.object({ u: z.string().min(1).max(64) });
 
 /** Profiles and the follow graph. Transport-agnostic: the gateway and gRPC call it alike. */
@@ -71,7 +72,7 @@ export class UserServiceImpl implements UserService {
 
   async createProfile(request: CreateProfileRequest): Promise<Profile> {
     const errors: FieldError[] = [];
-    if (!isUserId(request.userId)) errors.push({ path: 'userId', message: 'must be a user id' });
+    if (!isId(request.userId)) errors.push({ path: 'userId', message: 'must be a user id' });
     const usernameError = usernameProblem(request.username);
     if (usernameError !== undefined) errors.push({ path: 'username', message: usernameError });
     const displayName = request.displayName.trim();
@@ -98,7 +99,7 @@ export class UserServiceImpl implements UserService {
     if (profile === undefined) throw DomainError.notFound('User not found');
     const viewerId = request.viewerId;
     // No viewer state when looking at oneself or when signed out.
-    if (viewerId === undefined || viewerId === '' || viewerId === profile.userId || !isUserId(viewerId)) {
+    if (viewerId === undefined || viewerId === profile.userId || !isId(viewerId)) {
       return toProfile(profile);
     }
     const relationship = await this.follows.relationship(viewerId, profile.userId);
@@ -109,7 +110,7 @@ export class UserServiceImpl implements UserService {
   }
 
   async getSummaries(request: GetSummariesRequest): Promise<SummaryList> {
-    const ids = [...new Set(request.userIds)].filter(isUserId);
+    const ids = [...new Set(request.userIds)].filter(isId);
     const records = await this.profiles.findSummaries(ids);
     const byId = new Map(records.map((record) => [record.userId, record]));
     // In request order, which is what hydration wants.
@@ -146,7 +147,7 @@ export class UserServiceImpl implements UserService {
     }
     if (errors.length > 0) throw DomainError.invalid('Invalid profile', errors);
 
-    if (!isUserId(request.userId)) throw DomainError.notFound('User not found');
+    if (!isId(request.userId)) throw DomainError.notFound('User not found');
     const profile =
       Object.keys(changes).length === 0
         ? await this.profiles.findById(request.userId)
@@ -228,13 +229,13 @@ export class UserServiceImpl implements UserService {
     const by = request.by;
     if (by === undefined) throw DomainError.invalid('Either userId or username is required');
     if (by.$case === 'userId') {
-      return isUserId(by.value) ? this.profiles.findById(by.value) : Promise.resolve(undefined);
+      return isId(by.value) ? this.profiles.findById(by.value) : Promise.resolve(undefined);
     }
     return this.profiles.findByUsername(normalizeUsername(by.value));
   }
 
   private async followee(request: FollowRequest): Promise<ProfileRecord> {
-    if (!isUserId(request.followerId)) {
+    if (!isId(request.followerId)) {
       throw DomainError.invalid('Invalid follower', [{ path: 'followerId', message: 'must be a user id' }]);
     }
     const followee = await this.profiles.findByUsername(normalizeUsername(request.followeeUsername));

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
+
+import { PostgresDatabase, type PostgresDatabaseOptions } from '../postgres.database.js';
 
 export interface TempDatabase {
   /** Connection string of the new, empty database. */
@@ -24,6 +27,26 @@ export async function createTempDatabase(): Promise<TempDatabase> {
   return {
     url: url.toString(),
     drop: () => (dropped ??= admin(adminUrl, `drop database if exists ${name} with (force)`)),
+  };
+}
+
+/**
+ * The factory the per-adapter suites (`describe...Contract`, `describe...Scenarios`) take for
+ * PostgreSQL: each call opens a pool on a fresh temporary database, and every database it made
+ * is dropped once the enclosing suite (the spec file, at top level) has finished, after the
+ * suites have closed their pools.
+ */
+export function tempPostgresFactory(
+  options: Omit<PostgresDatabaseOptions, 'url'> = {},
+): () => Promise<PostgresDatabase> {
+  const created: TempDatabase[] = [];
+  afterAll(async () => {
+    await Promise.all(created.map((temp) => temp.drop()));
+  });
+  return async () => {
+    const temp = await createTempDatabase();
+    created.push(temp);
+    return new PostgresDatabase({ ...options, url: temp.url });
   };
 }
 

@@ -2,7 +2,9 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 
-import { HEALTH_CHECKS, METRICS_REGISTRY } from '../tokens.js';
+/** Injection tokens of the operations endpoints. */
+export const HEALTH_CHECKS = Symbol('HealthChecks');
+export const METRICS_REGISTRY = Symbol('MetricsRegistry');
 
 export interface HealthCheck {
   name: string;

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { DistributedCluster } from '../../src/launcher/distributed-cluster.js';
+import { distributedPlan } from '../../src/launcher/distributed-plan.js';
+import { KafkaEventBus } from '../../src/platform/events/kafka.event-bus.js';
+import { TOPICS } from '../../src/platform/events/topics.js';
+import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
+import type { ApiTarget } from '../api/api.scenarios.js';
+import { cleanEnv, MAIN_JS } from './server-process.js';
+
+export interface DistributedTarget extends ApiTarget {
+  cluster: DistributedCluster;
+  /** Every prefixed log line the processes wrote. */
+  logs: string[];
+}
+
+/** A free TCP port on 127.0.0.1 (gRPC addresses must be known before the processes start). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * The distributed shape as `npm run start:distributed` runs it (one built process per role,
+ * gRPC between them) on real PostgreSQL (a fresh database), Redis (a key prefix of its own)
+ * and Kafka, with an event bus of the test's own to observe what the services publish.
+ */
+export async function startDistributed(env: Record<string, string> = {}): Promise<DistributedTarget> {
+  const database = await createTempDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'glimpse-distributed-'));
+  const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const plan = distributedPlan({
+    gateway: 0,
+    grpc: { auth: await freePort(), user: await freePort() },
+    ops: { auth: 0, user: 0, outboxRelay: 0 },
+  });
+  const logs: string[] = [];
+  const cluster = new DistributedCluster({
+    mainJs: MAIN_JS,
+    env: cleanEnv({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_MULTIPLIER: '1000',
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
+      KAFKA_BROKERS: kafkaBrokers,
+      KAFKA_CLIENT_ID: `glimpse-test-${randomUUID().slice(0, 8)}`,
+      ...plan.env,
+      ...env,
+    }),
+    processes: plan.processes,
+    write: (line) => logs.push(line),
+  });
+  const bus = new KafkaEventBus({
+    brokers: kafkaBrokers.split(','),
+    clientId: `glimpse-test-observer-${randomUUID().slice(0, 8)}`,
+  });
+  try {
+    await cluster.start();
+    await bus.ensureTopics(TOPICS);
+  } catch (err) {
+    await cluster.stop();
+    await bus.close();
+    await database.drop();
+    throw new Error(`${String(err)}\n${logs.slice(-40).join('\n')}`);
+  }
+  return {
+    cluster,
+    logs,
+    baseUrl: cluster.url('gateway'),
+    bus,
+    close: async () => {
+      await bus.close();
+      await cluster.stop();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
