@@ -122,7 +122,9 @@ export async function startApplication(
         bus: required(infrastructure.bus, 'the event bus'),
         pollIntervalMs: config.outbox.pollIntervalMs,
         onError: (err) => logger.warn({ err }, 'outbox relay cycle failed; events stay queued'),
-        onPublished: (count) => metrics.outboxPublishedTotal.inc(count),
+        onPublished: (_count, byTopic) => {
+          for (const [topic, count] of byTopic) metrics.outboxPublishedTotal.inc({ topic }, count);
+        },
       });
       relay.start();
       closers.unshift(() => relay.stop());

@@ -40,6 +40,23 @@ describe('failure isolation in the distributed shape', () => {
     await target?.close();
   }, 120_000);
 
+  it('serves /healthz, /readyz and /metrics from every process', async () => {
+    const expected: Record<string, Record<string, string>> = {
+      auth: { database: 'up', 'user-service': 'up' },
+      user: { database: 'up' },
+      'outbox-relay': { database: 'up', events: 'up' },
+    };
+    for (const [name, dependencies] of Object.entries(expected)) {
+      const ops = new ApiClient(target.cluster.url(name));
+      expect((await ops.get('/healthz')).body).toEqual({ status: 'ok' });
+      expect((await ops.get('/readyz')).body).toEqual({ status: 'ready', dependencies });
+      expect((await ops.get('/metrics')).text).toContain('process_cpu_seconds_total');
+    }
+    await api.get(`/api/users/${uniqueName('nobody')}`);
+    const userMetrics = await new ApiClient(target.cluster.url('user')).get('/metrics');
+    expect(userMetrics.text).toMatch(/grpc_server_handled_total\{[^}]*method="GetProfile"[^}]*code="NOT_FOUND"/);
+  });
+
   it('answers 503 for profiles while the user service is down, keeps auth working, and recovers', async () => {
     const username = uniqueName('iso');
     const signup = await api.post('/api/auth/signup', {
