@@ -114,7 +114,10 @@ export async function startApplication(
       logger,
       registry: metrics.registry,
     });
-    closers.unshift(async () => services.close());
+    closers.unshift(() => {
+      services.close();
+      return Promise.resolve();
+    });
 
     if (plan.outboxRelay) {
       const relay = new OutboxRelay({

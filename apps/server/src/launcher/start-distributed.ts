@@ -24,7 +24,8 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 await ensureDatabase(databaseUrl);
 
 // GRPC_<ROLE>_URL, when set, choose the services' ports too (the processes listen on them).
-const portOf = (address: string | undefined, fallback: number) => Number(address?.split(':').pop() ?? fallback);
+const portOf = (address: string | undefined, fallback: number) =>
+  Number(address?.split(':').pop() ?? fallback);
 const plan = distributedPlan({
   ...DEFAULT_PORTS,
   gateway: Number(process.env.PORT ?? DEFAULT_PORTS.gateway),

@@ -54,7 +54,9 @@ describe('failure isolation in the distributed shape', () => {
     }
     await api.get(`/api/users/${uniqueName('nobody')}`);
     const userMetrics = await new ApiClient(target.cluster.url('user')).get('/metrics');
-    expect(userMetrics.text).toMatch(/grpc_server_handled_total\{[^}]*method="GetProfile"[^}]*code="NOT_FOUND"/);
+    expect(userMetrics.text).toMatch(
+      /grpc_server_handled_total\{[^}]*method="GetProfile"[^}]*code="NOT_FOUND"/,
+    );
   });
 
   it('answers 503 for profiles while the user service is down, keeps auth working, and recovers', async () => {

@@ -74,7 +74,7 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
     await cluster.stop();
     await bus.close();
     await database.drop();
-    throw new Error(`${String(err)}\n${logs.slice(-40).join('\n')}`);
+    throw new Error(`${String(err)}\n${logs.slice(-40).join('\n')}`, { cause: err });
   }
   return {
     cluster,

@@ -343,7 +343,8 @@ const VARIABLES = {
   }),
   GRPC_BREAKER_COOLDOWN_MS: variable({
     default: '2000',
-    description: 'How long a tripped circuit breaker answers 503 at once before it lets one trial call through.',
+    description:
+      'How long a tripped circuit breaker answers 503 at once before it lets one trial call through.',
     schema: integer(50, 600_000),
   }),
   JWT_SECRET: variable({
