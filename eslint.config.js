@@ -8,6 +8,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       '**/src/generated/**',
+      'apps/web/src/api/schema.d.ts',
       '.services/**',
       'data/**',
       'artifacts/**',

@@ -57,7 +57,7 @@ let ok =
   run('local services up', 'bash', ['scripts/services-up.sh']) &&
   run('redis cluster up', 'bash', ['scripts/redis-cluster-up.sh']) &&
   run('generated code is up to date', 'node', ['scripts/check-generated.mjs']) &&
-  run('typecheck', 'npx', ['tsc', '-p', 'apps/server', '--noEmit']) &&
+  run('typecheck', 'npm', ['run', 'typecheck', '--silent']) &&
   run('lint and format', 'npm', ['run', 'lint', '--silent']) &&
   run('build', 'npm', ['run', 'build', '--silent']) &&
   run('tests', 'npx', [

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AuthServiceDefinition } from '../generated/glimpse/auth/v1/auth.js';
@@ -18,8 +20,8 @@ import { setupTracing } from '../platform/telemetry/tracing.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { planRoles, type RolePlan } from './roles.js';
 import { createServices, type Services } from './services.js';
+import { VERSION } from '../platform/version.js';
 
-export const VERSION = '0.1.0';
 
 export interface RunningApplication {
   /** The HTTP address: the gateway's, or the operations endpoints' of a process without one. */
@@ -33,6 +35,9 @@ export interface RunningApplication {
   /** Stops taking requests, drains in-flight ones, then closes every port. Idempotent. */
   close(): Promise<void>;
 }
+
+/** apps/web/dist, from apps/server/{src,dist}/app alike. */
+const WEB_ROOT = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} is needed by this process's roles but was not set up`);
@@ -66,6 +71,7 @@ async function startGateway(
     corsOrigins: config.http.corsOrigins,
     rateLimitMultiplier: config.rateLimit.multiplier,
     version: VERSION,
+    webRoot: WEB_ROOT,
   });
 }
 

@@ -17,6 +17,7 @@ import { GatewayModule, type GatewayModuleOptions } from './gateway.module.js';
 import { httpMetricsHook, type HttpMetricsRecorder } from './http/http-metrics.hook.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { tracingHooks } from './http/tracing.hook.js';
+import { serveWebApp } from './http/web-app.js';
 import { allRoutes } from './http/routes.js';
 import { idempotencyHooks } from './idempotency/idempotency.hooks.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
@@ -34,6 +35,8 @@ export interface GatewayAppOptions extends Omit<GatewayModuleOptions, 'loginThro
   corsOrigins: CorsOrigins;
   rateLimitMultiplier: number;
   version: string;
+  /** The built web app (apps/web/dist), served at `/`. */
+  webRoot: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -126,6 +129,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     });
   }
 
+  await serveWebApp(fastify, options.webRoot);
   app.useGlobalFilters(new ProblemFilter(logger));
   const document = buildOpenApiDocument(allRoutes, { version: options.version });
   SwaggerModule.setup('api/docs', app, document as unknown as OpenAPIObject, {

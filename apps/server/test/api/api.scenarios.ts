@@ -151,6 +151,25 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect(event.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
       });
 
+      it('serves the web app at / with deep links, and keeps API 404s as problems', async () => {
+        const home = await api.get('/');
+        expect(home.status).toBe(200);
+        expect(home.headers.get('content-type')).toContain('text/html');
+        expect(home.text).toContain('<title>Glimpse</title>');
+        expect(home.headers.get('cache-control')).toBe('no-cache');
+        const deepLink = await api.get('/u/somebody/followers');
+        expect(deepLink.status).toBe(200);
+        expect(deepLink.text).toBe(home.text);
+        const asset = /(?:src|href)="(\/assets\/[^"]+\.js)"/.exec(home.text)?.[1];
+        expect(asset).toBeDefined();
+        const script = await api.get(asset!);
+        expect(script.status).toBe(200);
+        expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        const apiMiss = await api.get('/api/no/such/route');
+        expect(apiMiss.status).toBe(404);
+        expect(apiMiss.headers.get('content-type')).toContain('application/problem+json');
+      });
+
       it('sets security headers and a request id', async () => {
         const res = await api.get('/healthz', { headers: { 'x-request-id': 'test-request-1' } });
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
