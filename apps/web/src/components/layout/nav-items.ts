@@ -1,0 +1,32 @@
+import type { ComponentType } from 'react';
+
+import {
+  ChartIcon,
+  CompassIcon,
+  HeartIcon,
+  HomeIcon,
+  PlusSquareIcon,
+  SearchIcon,
+  UserIcon,
+  type IconProps,
+} from '#/components/icons';
+
+export interface NavItem {
+  label: string;
+  icon: ComponentType<IconProps>;
+  /** Where it goes; `null` for screens that are not built yet (shown, marked "soon"). */
+  to: ((username: string) => string) | null;
+  /** Whether it has a slot in the phone's bottom bar (five at most). */
+  mobile: boolean;
+}
+
+/** The app's sections. Feed, upload, notifications and analytics slot in here as they ship. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { label: 'Home', icon: HomeIcon, to: () => '/', mobile: true },
+  { label: 'Search', icon: SearchIcon, to: () => '/search', mobile: true },
+  { label: 'Explore', icon: CompassIcon, to: null, mobile: false },
+  { label: 'Create', icon: PlusSquareIcon, to: null, mobile: true },
+  { label: 'Notifications', icon: HeartIcon, to: null, mobile: true },
+  { label: 'Analytics', icon: ChartIcon, to: null, mobile: false },
+  { label: 'Profile', icon: UserIcon, to: (username) => `/u/${username}`, mobile: true },
+];
