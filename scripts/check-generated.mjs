@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const committed = path.join(root, 'apps/server/src/generated');
 const fresh = mkdtempSync(path.join(os.tmpdir(), 'glimpse-gen-'));
 
 function files(dir, base = dir) {
