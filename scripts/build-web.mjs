@@ -17,7 +17,9 @@ function newest(entry) {
   return Math.max(0, ...readdirSync(entry).map((name) => newest(path.join(entry, name))));
 }
 
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(web, p));
+const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
+  path.join(web, p),
+);
 const upToDate = existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest));
 if (process.argv.includes('--if-needed') && upToDate) process.exit(0);
 execFileSync('npm', ['run', 'build', '--silent', '-w', '@glimpse/web'], { cwd: root, stdio: 'inherit' });

@@ -18,7 +18,11 @@ function files(dir, base = dir) {
   });
 }
 
-const generatedPaths = ['apps/server/src/generated', 'apps/web/src/api/openapi.json', 'apps/web/src/api/schema.d.ts'];
+const generatedPaths = [
+  'apps/server/src/generated',
+  'apps/web/src/api/openapi.json',
+  'apps/web/src/api/schema.d.ts',
+];
 
 function listFiles(base, relative) {
   const full = path.join(base, relative);

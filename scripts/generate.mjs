@@ -23,7 +23,11 @@ mkdirSync(apiDir, { recursive: true });
 const document = path.join(apiDir, 'openapi.json');
 run('node', ['apps/server/dist/gateway/openapi/export-openapi.js', document]);
 // openapi-typescript is the web workspace's own tool (it brings its own TypeScript).
-execFileSync('npx', ['openapi-typescript', document, '--output', path.join(apiDir, 'schema.d.ts'), '--silent'], {
-  cwd: path.join(root, 'apps/web'),
-  stdio: 'inherit',
-});
+execFileSync(
+  'npx',
+  ['openapi-typescript', document, '--output', path.join(apiDir, 'schema.d.ts'), '--silent'],
+  {
+    cwd: path.join(root, 'apps/web'),
+    stdio: 'inherit',
+  },
+);

@@ -22,7 +22,6 @@ import { planRoles, type RolePlan } from './roles.js';
 import { createServices, type Services } from './services.js';
 import { VERSION } from '../platform/version.js';
 
-
 export interface RunningApplication {
   /** The HTTP address: the gateway's, or the operations endpoints' of a process without one. */
   url: string | undefined;

@@ -19,7 +19,10 @@ export async function serveWebApp(fastify: FastifyInstance, webRoot: string): Pr
   const index = path.join(webRoot, 'index.html');
   if (!existsSync(index)) {
     fastify.get('/', (_request, reply) =>
-      sendProblem(reply, problem(404, 'The web app is not built; run `npm run build` (npm start does it for you).')),
+      sendProblem(
+        reply,
+        problem(404, 'The web app is not built; run `npm run build` (npm start does it for you).'),
+      ),
     );
     return;
   }
