@@ -108,9 +108,15 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   });
 
   await app.register(helmet, {
-    // Swagger UI needs inline styles; everything else stays same-origin.
+    // Swagger UI needs inline styles; everything else stays same-origin. TLS ends at the
+    // ingress in production, so the app must not ask browsers to upgrade its own requests
+    // (that breaks it on plain-http addresses such as a LAN IP in development).
     contentSecurityPolicy: {
-      directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'blob:'] },
+      directives: {
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'upgrade-insecure-requests': null,
+      },
     },
     crossOriginResourcePolicy: { policy: 'same-site' },
   });

@@ -175,6 +175,7 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
         expect(res.headers.get('x-frame-options')).toBeTruthy();
         expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+        expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
         expect(res.headers.get('x-request-id')).toBe('test-request-1');
       });
     });
