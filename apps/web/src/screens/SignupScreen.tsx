@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 
 import { Button } from '#/components/Button';
@@ -6,7 +6,8 @@ import { AuthLayout } from '#/components/layout/AuthLayout';
 import { PasswordField } from '#/components/PasswordField';
 import { FormAlert } from '#/components/States';
 import { FloatingField } from '#/components/TextField';
-import { submissionErrors, type FieldErrors } from '#/lib/form';
+import type { FieldErrors } from '#/lib/form';
+import { useForm } from '#/lib/use-form';
 import { useTitle } from '#/lib/use-title';
 import { useSession } from '#/state/session';
 
@@ -35,58 +36,22 @@ function validate(values: Record<Field, string>): FieldErrors<Field> {
 export function SignupScreen() {
   useTitle('Sign up');
   const { signup } = useSession();
-  const [values, setValues] = useState<Record<Field, string>>({
-    email: '',
-    displayName: '',
-    username: '',
-    password: '',
-  });
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formError, setFormError] = useState<string>();
-  const [pending, setPending] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
+  const { values, formError, pending, formRef, field, submit } = useForm<Field>(
+    { email: '', displayName: '', username: '', password: '' },
+    LABELS,
+  );
 
-  useEffect(() => {
-    if (attempt > 0) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [attempt]);
-
-  const field = (name: Field) => ({
-    name,
-    value: values[name],
-    error: errors[name],
-    onChange: (event: { target: { value: string } }) => {
-      const value = event.target.value;
-      setValues((current) => ({ ...current, [name]: value }));
-      setErrors((current) => ({ ...current, [name]: undefined }));
-    },
-  });
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const local = validate(values);
-    setErrors(local);
-    setFormError(undefined);
-    if (Object.keys(local).length > 0) {
-      setAttempt((count) => count + 1);
-      return;
-    }
-    setPending(true);
-    try {
-      const displayName = values.displayName.trim();
-      await signup({
+    const displayName = values.displayName.trim();
+    void submit(validate(values), () =>
+      signup({
         email: values.email.trim(),
         username: values.username.trim(),
         password: values.password,
         ...(displayName ? { displayName } : {}),
-      });
-    } catch (error) {
-      const result = submissionErrors(error, LABELS);
-      setErrors(result.fields);
-      setFormError(result.form);
-      setPending(false);
-      setAttempt((count) => count + 1);
-    }
+      }),
+    );
   };
 
   return (
@@ -103,7 +68,7 @@ export function SignupScreen() {
       <h1 className="mb-5 text-center text-[17px] leading-snug font-semibold text-muted">
         Sign up to see photos from the people you care about.
       </h1>
-      <form ref={form} noValidate onSubmit={(event) => void submit(event)} className="space-y-2">
+      <form ref={formRef} noValidate onSubmit={onSubmit} className="space-y-2">
         <FloatingField label={LABELS.email} type="email" autoComplete="email" {...field('email')} />
         <FloatingField label={LABELS.displayName} autoComplete="name" {...field('displayName')} />
         <FloatingField
