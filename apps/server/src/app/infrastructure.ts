@@ -6,7 +6,7 @@ import type { HealthCheck } from '../platform/health/health.controller.js';
 import type { Cache } from '../platform/cache/cache.port.js';
 import { MemoryCache } from '../platform/cache/memory.cache.js';
 import { RedisCache } from '../platform/cache/redis.cache.js';
-import type { Config, HostPort } from '../platform/config/config.js';
+import { formatHostPort, type Config } from '../platform/config/config.js';
 import type { EventBusErrorListener } from '../platform/events/delivery.retry.js';
 import type { EventBus } from '../platform/events/events.port.js';
 import { KafkaEventBus } from '../platform/events/kafka.event-bus.js';
@@ -34,8 +34,6 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-const hostPort = ({ host, port }: HostPort) => `${host}:${port}`;
-
 export async function openSql(config: Config, logger: Logger): Promise<SqlDatabase> {
   if (config.database.url) {
     return new PostgresDatabase({
@@ -53,7 +51,11 @@ async function openCache(config: Config, logger: Logger): Promise<Cache> {
   const keyPrefix = config.redis.keyPrefix;
   if (config.redis.url) return RedisCache.connect({ url: config.redis.url, keyPrefix, onError });
   if (config.redis.clusterNodes) {
-    return RedisCache.connect({ clusterNodes: config.redis.clusterNodes.map(hostPort), keyPrefix, onError });
+    return RedisCache.connect({
+      clusterNodes: config.redis.clusterNodes.map(formatHostPort),
+      keyPrefix,
+      onError,
+    });
   }
   return new MemoryCache();
 }
@@ -67,7 +69,7 @@ function openBus(config: Config, logger: Logger): EventBus {
     );
   if (config.kafka.brokers) {
     return new KafkaEventBus({
-      brokers: config.kafka.brokers.map(hostPort),
+      brokers: config.kafka.brokers.map(formatHostPort),
       clientId: config.kafka.clientId,
       onError,
     });

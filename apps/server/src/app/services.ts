@@ -3,8 +3,9 @@ import type { Registry } from 'prom-client';
 
 import { AuthServiceDefinition, type AuthService } from '../generated/glimpse/auth/v1/auth.js';
 import { UserServiceDefinition, type UserService } from '../generated/glimpse/user/v1/user.js';
-import type { Config, HostPort } from '../platform/config/config.js';
-import { createGrpcClient } from '../platform/grpc/grpc-client.js';
+import { formatHostPort, type Config } from '../platform/config/config.js';
+import { createGrpcClient, type GrpcClient } from '../platform/grpc/grpc-client.js';
+import type { UnaryServiceDefinition } from '../platform/grpc/grpc-definition.js';
 import type { HealthCheck } from '../platform/health/health.controller.js';
 import type { IdGenerator } from '../platform/ids/snowflake.js';
 import type { AccessTokens } from '../platform/security/access-tokens.js';
@@ -44,8 +45,6 @@ export interface Services {
   close(): void;
 }
 
-const hostPort = ({ host, port }: HostPort) => `${host}:${port}`;
-
 function requireSql(sql: SqlDatabase | undefined): SqlDatabase {
   if (!sql) throw new Error('a service role runs here but no database was opened');
   return sql;
@@ -56,9 +55,9 @@ export function createServices(deps: ServiceDependencies): Services {
   const healthChecks: HealthCheck[] = [];
   const closers: Array<() => void> = [];
 
-  function remote<S>(role: ServiceRole, definition: Parameters<typeof createGrpcClient>[0]): S {
+  function remote<D extends UnaryServiceDefinition>(role: ServiceRole, definition: D): GrpcClient<D> {
     const client = createGrpcClient(definition, {
-      url: hostPort(config.grpc.urls[role]),
+      url: formatHostPort(config.grpc.urls[role]),
       serviceLabel: role,
       deadlineMs: config.grpc.deadlineMs,
       breaker: { cooldownMs: config.grpc.breakerCooldownMs },
@@ -69,7 +68,7 @@ export function createServices(deps: ServiceDependencies): Services {
     // to take the gateway out of service, hence not critical.
     healthChecks.push({ name: `${role}-service`, critical: false, check: () => client.health() });
     closers.push(() => client.close());
-    return client as unknown as S;
+    return client;
   }
 
   // Who calls whom: the gateway calls both; the auth service calls the user service.
@@ -85,7 +84,7 @@ export function createServices(deps: ServiceDependencies): Services {
       traceparent: () => injectTraceparent(),
     });
   } else if (usersNeeded) {
-    users = remote<UserService>('user', UserServiceDefinition);
+    users = remote('user', UserServiceDefinition);
   }
 
   let auth: AuthService | undefined;
@@ -100,7 +99,7 @@ export function createServices(deps: ServiceDependencies): Services {
       refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
     });
   } else if (authNeeded) {
-    auth = remote<AuthService>('auth', AuthServiceDefinition);
+    auth = remote('auth', AuthServiceDefinition);
   }
 
   return {

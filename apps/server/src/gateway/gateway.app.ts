@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 
 import type { Cache } from '../platform/cache/cache.port.js';
 import type { CorsOrigins } from '../platform/config/config.js';
-import { runWithRequestContext } from '../platform/logging/requestContext.js';
+import { isAcceptableRequestId, runWithRequestContext } from '../platform/logging/requestContext.js';
 import { authenticateHook } from './auth/authenticate.hook.js';
 import type { AccessTokenVerifier } from './auth/principal.js';
 import { GatewayModule, type GatewayModuleOptions } from './gateway.module.js';
@@ -39,8 +39,6 @@ export interface GatewayAppOptions extends Omit<GatewayModuleOptions, 'loginThro
   webRoot: string;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Creates the HTTP gateway, ready to `listen` (or to `inject` in tests). */
 export async function createGatewayApp(options: GatewayAppOptions): Promise<NestFastifyApplication> {
   const { logger } = options;
@@ -51,7 +49,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     // A caller's request id is kept when it looks like one, so traces can be joined up.
     genReqId: (request: IncomingMessage) => {
       const header = request.headers['x-request-id'];
-      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+      return typeof header === 'string' && isAcceptableRequestId(header) ? header : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
   });

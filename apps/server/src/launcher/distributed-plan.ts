@@ -9,11 +9,8 @@ export interface DistributedPorts {
   ops: { auth: number; user: number; outboxRelay: number };
 }
 
-export const DEFAULT_PORTS: DistributedPorts = {
-  gateway: 8080,
-  grpc: { auth: 50051, user: 50052 },
-  ops: { auth: 9101, user: 9102, outboxRelay: 9103 },
-};
+/** Ops ports of the processes without a gateway; the API and gRPC ports come from configuration. */
+export const DEFAULT_OPS_PORTS: DistributedPorts['ops'] = { auth: 9101, user: 9102, outboxRelay: 9103 };
 
 /**
  * The distributed shape: one process per role, each a Deployment of the same image on

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 import { DistributedCluster } from './distributed-cluster.js';
-import { DEFAULT_PORTS, distributedPlan } from './distributed-plan.js';
+import { ConfigError, loadConfig } from '../platform/config/config.js';
+import { DEFAULT_OPS_PORTS, distributedPlan } from './distributed-plan.js';
 
 /**
  * `npm run start:distributed`: every role in its own OS process on 127.0.0.1, talking gRPC,
@@ -16,6 +17,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
 const mainJs = path.resolve(here, '../main.js');
 
+// PORT and GRPC_<ROLE>_URL choose the ports, read (and validated) as every process reads them.
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(78); // EX_CONFIG, as the server itself
+}
+const plan = distributedPlan({
+  gateway: config.http.port,
+  grpc: { auth: config.grpc.urls.auth.port, user: config.grpc.urls.user.port },
+  ops: DEFAULT_OPS_PORTS,
+});
+
 const usesLocalServices = !process.env.DATABASE_URL || !process.env.REDIS_URL || !process.env.KAFKA_BROKERS;
 if (usesLocalServices) {
   execFileSync('bash', [path.join(repoRoot, 'scripts/services-up.sh')], { stdio: 'inherit' });
@@ -23,17 +38,6 @@ if (usesLocalServices) {
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glimpse';
 await ensureDatabase(databaseUrl);
 
-// GRPC_<ROLE>_URL, when set, choose the services' ports too (the processes listen on them).
-const portOf = (address: string | undefined, fallback: number) =>
-  Number(address?.split(':').pop() ?? fallback);
-const plan = distributedPlan({
-  ...DEFAULT_PORTS,
-  gateway: Number(process.env.PORT ?? DEFAULT_PORTS.gateway),
-  grpc: {
-    auth: portOf(process.env.GRPC_AUTH_URL, DEFAULT_PORTS.grpc.auth),
-    user: portOf(process.env.GRPC_USER_URL, DEFAULT_PORTS.grpc.user),
-  },
-});
 let stopping = false;
 const cluster = new DistributedCluster({
   mainJs,

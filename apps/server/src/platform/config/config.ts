@@ -46,6 +46,10 @@ export interface HostPort {
   port: number;
 }
 
+export function formatHostPort({ host, port }: HostPort): string {
+  return `${host}:${port}`;
+}
+
 /** `'*'` allows any origin; an empty list means same-origin only (no CORS headers at all). */
 export type CorsOrigins = '*' | readonly string[];
 

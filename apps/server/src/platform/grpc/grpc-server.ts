@@ -14,7 +14,11 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
 import { isDomainError } from '../errors.js';
-import { runWithRequestContext, type RequestContext } from '../logging/requestContext.js';
+import {
+  isAcceptableRequestId,
+  runWithRequestContext,
+  type RequestContext,
+} from '../logging/requestContext.js';
 import { extractTraceContext, withSpan } from '../telemetry/tracing.js';
 import {
   toGrpcServiceDefinition,
@@ -36,8 +40,6 @@ export interface GrpcServerOptions {
   serverOptions?: ServerOptions;
 }
 
-/** Same rule as the gateway's: a caller's id is kept when it looks like one. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Matches the HTTP gateway's own limit on Idempotency-Key. */
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
@@ -174,7 +176,7 @@ export class GrpcServer {
       const started = performance.now();
       const metadata = call.metadata;
       const header = firstString(metadata, 'x-request-id');
-      const requestId = header !== undefined && REQUEST_ID.test(header) ? header : randomUUID();
+      const requestId = isAcceptableRequestId(header) ? header : randomUUID();
       const idempotencyKey = firstString(metadata, 'idempotency-key');
       const context: RequestContext =
         idempotencyKey === undefined || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH
