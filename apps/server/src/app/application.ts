@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AuthServiceDefinition } from '../generated/glimpse/auth/v1/auth.js';
+import { MediaServiceDefinition } from '../generated/glimpse/media/v1/media.js';
+import { PostServiceDefinition } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition } from '../generated/glimpse/user/v1/user.js';
 import { createGatewayApp } from '../gateway/gateway.app.js';
 import type { Config } from '../platform/config/config.js';
@@ -17,8 +19,9 @@ import { OutboxRelay } from '../platform/outbox/outbox.relay.js';
 import { AccessTokens } from '../platform/security/access-tokens.js';
 import { migrate } from '../platform/sql/migrator.js';
 import { setupTracing } from '../platform/telemetry/tracing.js';
+import { startConsumers } from './consumers.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
-import { planRoles, type RolePlan } from './roles.js';
+import { planRoles, type RolePlan, type ServiceRole } from './roles.js';
 import { createServices, type Services } from './services.js';
 import { VERSION } from '../platform/version.js';
 
@@ -26,7 +29,7 @@ export interface RunningApplication {
   /** The HTTP address: the gateway's, or the operations endpoints' of a process without one. */
   url: string | undefined;
   /** gRPC ports this process serves, by service role. */
-  grpcPorts: Partial<Record<'auth' | 'user', number>>;
+  grpcPorts: Partial<Record<ServiceRole, number>>;
   plan: RolePlan;
   infrastructure: Infrastructure;
   metrics: Metrics;
@@ -54,6 +57,11 @@ async function startGateway(
   return createGatewayApp({
     auth: required(services.auth, 'the auth service'),
     users: required(services.users, 'the user service'),
+    media: required(services.media, 'the media service'),
+    posts: required(services.posts, 'the post service'),
+    storage: required(infrastructure.storage, 'object storage'),
+    mediaMaxBytes: config.media.maxBytes,
+    mediaUploadUrlTtlSeconds: config.media.uploadUrlTtlSeconds,
     cache: required(infrastructure.cache, 'the cache'),
     verifier: accessTokens,
     logger,
@@ -114,6 +122,7 @@ export async function startApplication(
       config,
       plan,
       sql: infrastructure.sql,
+      storage: infrastructure.storage,
       ids,
       accessTokens,
       logger,
@@ -138,6 +147,21 @@ export async function startApplication(
       closers.unshift(() => relay.stop());
     }
 
+    const subscriptions = await startConsumers({
+      config,
+      plan,
+      bus: infrastructure.bus,
+      sql: infrastructure.sql,
+      storage: infrastructure.storage,
+      services,
+      ids,
+      metrics,
+    });
+    // Closed before the services they call: a handler in progress finishes, none starts.
+    closers.unshift(async () => {
+      for (const subscription of subscriptions) await subscription.close();
+    });
+
     const grpcPorts: RunningApplication['grpcPorts'] = {};
     for (const role of plan.served) {
       const server = new GrpcServer({
@@ -150,6 +174,10 @@ export async function startApplication(
         server.addService(AuthServiceDefinition, required(services.local.auth, 'the auth service'));
       if (role === 'user')
         server.addService(UserServiceDefinition, required(services.local.user, 'the user service'));
+      if (role === 'media')
+        server.addService(MediaServiceDefinition, required(services.local.media, 'the media service'));
+      if (role === 'post')
+        server.addService(PostServiceDefinition, required(services.local.post, 'the post service'));
       grpcPorts[role] = await server.start();
       closers.unshift(() => server.stop(config.shutdown.graceMs));
     }

@@ -15,12 +15,16 @@ import { TOPICS } from '../platform/events/topics.js';
 import { PgliteDatabase } from '../platform/sql/pglite.database.js';
 import { PostgresDatabase } from '../platform/sql/postgres.database.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
+import { LocalDiskStorage } from '../platform/storage/local-disk.storage.js';
+import { S3Storage } from '../platform/storage/s3.storage.js';
+import type { ObjectStorage } from '../platform/storage/storage.port.js';
 
 /** Which ports a process needs, given its roles. */
 export interface InfrastructureNeeds {
   sql: boolean;
   cache: boolean;
   events: boolean;
+  storage: boolean;
 }
 
 /** The ports this process needs, each bound to its real or embedded adapter by configuration. */
@@ -28,8 +32,9 @@ export interface Infrastructure {
   sql: SqlDatabase | undefined;
   cache: Cache | undefined;
   bus: EventBus | undefined;
+  storage: ObjectStorage | undefined;
   /** Which adapter backs each open port, for logs. */
-  describe: { sql?: string; cache?: string; events?: string };
+  describe: { sql?: string; cache?: string; events?: string; storage?: string };
   healthChecks: HealthCheck[];
   close(): Promise<void>;
 }
@@ -77,6 +82,26 @@ function openBus(config: Config, logger: Logger): EventBus {
   return new MemoryEventBus({ onError });
 }
 
+/** Served by the gateway at this path when no public URL (CDN) is configured. */
+export const LOCAL_MEDIA_PATH = '/media';
+
+export function openStorage(config: Config): ObjectStorage {
+  const { s3, publicUrl, localDir } = config.storage;
+  if (s3) {
+    return new S3Storage({
+      ...(s3.endpoint !== undefined && { endpoint: s3.endpoint }),
+      bucket: s3.bucket,
+      region: s3.region,
+      ...(s3.accessKeyId !== undefined && { accessKeyId: s3.accessKeyId }),
+      ...(s3.secretAccessKey !== undefined && { secretAccessKey: s3.secretAccessKey }),
+      forcePathStyle: s3.forcePathStyle,
+      // Required with S3_BUCKET (checked by loadConfig).
+      publicBaseUrl: publicUrl ?? '',
+    });
+  }
+  return new LocalDiskStorage({ root: localDir, publicBaseUrl: publicUrl ?? LOCAL_MEDIA_PATH });
+}
+
 /**
  * Creating topics needs the broker; a broker that is down at start-up must not stop the
  * process (writes wait in the outbox), so creation is retried in the background.
@@ -107,11 +132,12 @@ function ensureTopicsInBackground(bus: EventBus, logger: Logger): { stop(): void
 export async function openInfrastructure(
   config: Config,
   logger: Logger,
-  needs: InfrastructureNeeds = { sql: true, cache: true, events: true },
+  needs: InfrastructureNeeds = { sql: true, cache: true, events: true, storage: true },
 ): Promise<Infrastructure> {
   const sql = needs.sql ? await openSql(config, logger) : undefined;
   const cache = needs.cache ? await openCache(config, logger) : undefined;
   const bus = needs.events ? openBus(config, logger) : undefined;
+  const storage = needs.storage ? openStorage(config) : undefined;
   const topics = bus ? ensureTopicsInBackground(bus, logger) : undefined;
   // The in-process bus is always available: wait, so events published at start find their topics.
   if (topics && !config.kafka.brokers) await topics.ready;
@@ -121,20 +147,24 @@ export async function openInfrastructure(
       cache: config.redis.url ? 'redis' : config.redis.clusterNodes ? 'redis-cluster' : 'memory',
     }),
     ...(bus && { events: config.kafka.brokers ? 'kafka' : 'memory' }),
+    ...(storage && { storage: config.storage.s3 ? 's3' : 'local-disk' }),
   };
   const healthChecks: HealthCheck[] = [];
   if (sql) healthChecks.push({ name: 'database', critical: true, check: () => sql.ping() });
   if (cache) healthChecks.push({ name: 'cache', critical: false, check: () => cache.ping() });
   if (bus) healthChecks.push({ name: 'events', critical: false, check: () => bus.ping() });
+  // Without storage no upload can be taken nor any variant made; reads of posts still work.
+  if (storage) healthChecks.push({ name: 'storage', critical: false, check: () => storage.ping() });
   return {
     sql,
     cache,
     bus,
+    storage,
     describe,
     healthChecks,
     async close() {
       topics?.stop();
-      const results = await Promise.allSettled([bus?.close(), cache?.close()]);
+      const results = await Promise.allSettled([bus?.close(), cache?.close(), storage?.close()]);
       await sql?.close();
       for (const result of results)
         if (result.status === 'rejected') logger.warn({ err: result.reason }, 'close failed');

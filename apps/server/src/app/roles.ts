@@ -1,17 +1,19 @@
-import { hasRole, type Config } from '../platform/config/config.js';
+import { hasRole, type Config, type GrpcServiceRole } from '../platform/config/config.js';
 import type { InfrastructureNeeds } from './infrastructure.js';
 
 /** The service roles: each owns a .proto service and, run on its own, a gRPC port. */
-export const SERVICE_ROLES = ['auth', 'user'] as const;
+export const SERVICE_ROLES = ['auth', 'user', 'media', 'post'] as const satisfies readonly GrpcServiceRole[];
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /**
  * What a process does follows from its roles alone (Loki's `-target=`): which services run
- * here, which are reached over gRPC, which ports it opens.
+ * here, which are reached over gRPC, which ports it opens, which events it consumes.
  */
 export interface RolePlan {
   gateway: boolean;
   outboxRelay: boolean;
+  /** Turns uploaded originals into variants (consumes `media.uploaded`). */
+  mediaWorker: boolean;
   /** Services whose implementation runs in this process. */
   local: ReadonlySet<ServiceRole>;
   /** Local services exposed over gRPC: every local one, unless the process runs `all`. */
@@ -24,18 +26,25 @@ export function planRoles(config: Pick<Config, 'roles'>): RolePlan {
   const monolith = config.roles.includes('all');
   const gateway = hasRole(config, 'gateway');
   const outboxRelay = hasRole(config, 'outbox-relay');
+  const mediaWorker = hasRole(config, 'media-worker');
+  // The post service waits for media.ready/failed; the user service counts posts from post.*.
+  const consumes = mediaWorker || local.has('post') || local.has('user');
   return {
     gateway,
     outboxRelay,
+    mediaWorker,
     local,
     // The monolith calls its services in process; nothing needs to reach them from outside.
     served: monolith ? new Set() : local,
     infrastructure: {
       // Services keep their truth in SQL and write their events to the outbox, in SQL too.
-      sql: local.size > 0 || outboxRelay,
+      sql: local.size > 0 || outboxRelay || mediaWorker,
       // Rate limits and idempotency records live in the cache.
       cache: gateway,
-      events: outboxRelay,
+      events: outboxRelay || consumes,
+      // Uploads stream through the gateway into storage; the media service checks them there
+      // and the worker reads originals and writes variants.
+      storage: gateway || local.has('media') || mediaWorker,
     },
   };
 }

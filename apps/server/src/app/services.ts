@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
 import { AuthServiceDefinition, type AuthService } from '../generated/glimpse/auth/v1/auth.js';
+import { MediaServiceDefinition, type MediaService } from '../generated/glimpse/media/v1/media.js';
+import { PostServiceDefinition, type PostService } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition, type UserService } from '../generated/glimpse/user/v1/user.js';
 import { formatHostPort, type Config } from '../platform/config/config.js';
 import { createGrpcClient, type GrpcClient } from '../platform/grpc/grpc-client.js';
@@ -10,11 +12,16 @@ import type { HealthCheck } from '../platform/health/health.controller.js';
 import type { IdGenerator } from '../platform/ids/snowflake.js';
 import type { AccessTokens } from '../platform/security/access-tokens.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
+import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import { injectTraceparent } from '../platform/telemetry/tracing.js';
 import { SqlAccountsRepository } from '../services/auth/accounts.repository.js';
 import { AuthServiceImpl } from '../services/auth/auth.service.js';
 import { Argon2PasswordHasher } from '../services/auth/password.hasher.js';
 import { SqlRefreshTokensRepository } from '../services/auth/refresh-tokens.repository.js';
+import { SqlMediaRepository } from '../services/media/media.repository.js';
+import { MediaServiceImpl } from '../services/media/media.service.js';
+import { SqlPostsRepository } from '../services/post/posts.repository.js';
+import { PostServiceImpl } from '../services/post/post.service.js';
 import { SqlFollowsRepository } from '../services/user/follows.repository.js';
 import { SqlProfilesRepository } from '../services/user/profiles.repository.js';
 import { UserServiceImpl } from '../services/user/user.service.js';
@@ -24,6 +31,7 @@ export interface ServiceDependencies {
   config: Config;
   plan: RolePlan;
   sql: SqlDatabase | undefined;
+  storage: ObjectStorage | undefined;
   ids: IdGenerator;
   accessTokens: AccessTokens;
   logger: Logger;
@@ -38,17 +46,21 @@ export interface Services {
   /** Undefined when nothing in this process calls the service. */
   auth: AuthService | undefined;
   users: UserService | undefined;
+  media: MediaService | undefined;
+  posts: PostService | undefined;
   /** The local implementations, for the gRPC server to expose. */
-  local: Partial<{ auth: AuthService; user: UserService }>;
+  local: Partial<{ auth: AuthService; user: UserService; media: MediaService; post: PostService }>;
   /** Readiness of the services reached over gRPC. */
   healthChecks: HealthCheck[];
   close(): void;
 }
 
-function requireSql(sql: SqlDatabase | undefined): SqlDatabase {
-  if (!sql) throw new Error('a service role runs here but no database was opened');
-  return sql;
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`a service role runs here but no ${what} was opened`);
+  return value;
 }
+
+const requireSql = (sql: SqlDatabase | undefined): SqlDatabase => required(sql, 'database');
 
 export function createServices(deps: ServiceDependencies): Services {
   const { config, plan, ids, logger, registry } = deps;
@@ -71,9 +83,13 @@ export function createServices(deps: ServiceDependencies): Services {
     return client;
   }
 
-  // Who calls whom: the gateway calls both; the auth service calls the user service.
+  // Who calls whom: the gateway calls them all; the auth service calls the user service; the
+  // post service calls the media service.
   const usersNeeded = plan.gateway || plan.local.has('user') || plan.local.has('auth');
   const authNeeded = plan.gateway || plan.local.has('auth');
+  const mediaNeeded = plan.gateway || plan.local.has('media') || plan.local.has('post');
+  const postsNeeded = plan.gateway || plan.local.has('post');
+  const traceparent = () => injectTraceparent();
 
   let users: UserService | undefined;
   if (plan.local.has('user')) {
@@ -81,7 +97,7 @@ export function createServices(deps: ServiceDependencies): Services {
       profiles: new SqlProfilesRepository(requireSql(deps.sql)),
       follows: new SqlFollowsRepository(requireSql(deps.sql)),
       ids,
-      traceparent: () => injectTraceparent(),
+      traceparent,
     });
   } else if (usersNeeded) {
     users = remote('user', UserServiceDefinition);
@@ -102,12 +118,41 @@ export function createServices(deps: ServiceDependencies): Services {
     auth = remote('auth', AuthServiceDefinition);
   }
 
+  let media: MediaService | undefined;
+  if (plan.local.has('media')) {
+    media = new MediaServiceImpl({
+      media: new SqlMediaRepository(requireSql(deps.sql)),
+      storage: required(deps.storage, 'object storage'),
+      ids,
+      limits: { maxBytes: config.media.maxBytes },
+      traceparent,
+    });
+  } else if (mediaNeeded) {
+    media = remote('media', MediaServiceDefinition);
+  }
+
+  let posts: PostService | undefined;
+  if (plan.local.has('post') && media) {
+    posts = new PostServiceImpl({
+      posts: new SqlPostsRepository(requireSql(deps.sql)),
+      media,
+      ids,
+      traceparent,
+    });
+  } else if (postsNeeded) {
+    posts = remote('post', PostServiceDefinition);
+  }
+
   return {
     auth,
     users,
+    media,
+    posts,
     local: {
       ...(plan.local.has('auth') && auth && { auth }),
       ...(plan.local.has('user') && users && { user: users }),
+      ...(plan.local.has('media') && media && { media }),
+      ...(plan.local.has('post') && posts && { post: posts }),
     },
     healthChecks,
     close: () => closers.forEach((close) => close()),

@@ -21,6 +21,9 @@ import { serveWebApp } from './http/web-app.js';
 import { allRoutes } from './http/routes.js';
 import { idempotencyHooks } from './idempotency/idempotency.hooks.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
+import { mediaImageSources } from './media/media-csp.js';
+import { registerMediaFiles } from './media/media-files.route.js';
+import { registerUploadParsing } from './media/upload-parsing.js';
 import { buildOpenApiDocument } from './openapi/openapi.document.js';
 import { LoginThrottle } from './rate-limit/login-throttle.js';
 import { rateLimitHook } from './rate-limit/rate-limit.hook.js';
@@ -67,8 +70,9 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
   const degrade = (what: string) => (err: unknown) =>
     logger.warn({ err, component: what }, `${what} unavailable; continuing without it`);
 
-  // JSON only: other bodies are 415 (media routes register their own parsers).
+  // JSON only: other bodies are 415, except the streamed bodies of the upload routes.
   fastify.removeContentTypeParser('text/plain');
+  await registerUploadParsing(fastify, options.mediaMaxBytes);
   // Every log line written while handling a request carries its id (see the logger's mixin).
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -112,7 +116,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     contentSecurityPolicy: {
       directives: {
         'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
+        'img-src': ["'self'", 'data:', 'blob:', ...mediaImageSources(options.storage)],
         'upgrade-insecure-requests': null,
       },
     },
@@ -133,6 +137,7 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     });
   }
 
+  registerMediaFiles(fastify, options.storage, logger);
   await serveWebApp(fastify, options.webRoot);
   app.useGlobalFilters(new ProblemFilter(logger));
   const document = buildOpenApiDocument(allRoutes, { version: options.version });

@@ -1,18 +1,34 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
 import type { AuthService } from '../generated/glimpse/auth/v1/auth.js';
+import type { MediaService } from '../generated/glimpse/media/v1/media.js';
+import type { PostService } from '../generated/glimpse/post/v1/post.js';
 import type { UserService } from '../generated/glimpse/user/v1/user.js';
 import { OpsModule, type OpsOptions } from '../platform/health/ops.module.js';
+import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import { AuthOptional, AuthRequired } from './auth/auth.guards.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { FollowsController } from './controllers/follows.controller.js';
+import { MediaController } from './controllers/media.controller.js';
+import { PostsController } from './controllers/posts.controller.js';
 import { UsersController } from './controllers/users.controller.js';
+import { MediaUploader } from './media/media-uploader.js';
+import { MediaPresenter } from './presenters/media.presenter.js';
+import { PostHydrator } from './presenters/post.hydrator.js';
 import type { LoginThrottle } from './rate-limit/login-throttle.js';
-import { AUTH_SERVICE, LOGIN_THROTTLE, USER_SERVICE } from './tokens.js';
+import { AUTH_SERVICE, LOGIN_THROTTLE, MEDIA_SERVICE, POST_SERVICE, USER_SERVICE } from './tokens.js';
 
 export interface GatewayModuleOptions extends OpsOptions {
   auth: AuthService;
   users: UserService;
+  media: MediaService;
+  posts: PostService;
+  /** Where uploads are streamed to, and what makes variant URLs. */
+  storage: ObjectStorage;
+  /** The largest photo accepted, in bytes (uploads have their own limit, not the JSON one). */
+  mediaMaxBytes: number;
+  /** Lifetime of a direct upload's URL, presigned or this server's own (default 15 minutes). */
+  mediaUploadUrlTtlSeconds?: number;
   loginThrottle: LoginThrottle;
 }
 
@@ -23,16 +39,30 @@ export interface GatewayModuleOptions extends OpsOptions {
 @Module({})
 export class GatewayModule {
   static register(options: GatewayModuleOptions): DynamicModule {
+    const presenter = new MediaPresenter(options.storage);
     return {
       module: GatewayModule,
       imports: [OpsModule.register(options)],
-      controllers: [AuthController, UsersController, FollowsController],
+      controllers: [AuthController, UsersController, FollowsController, MediaController, PostsController],
       providers: [
         AuthRequired,
         AuthOptional,
         { provide: AUTH_SERVICE, useValue: options.auth },
         { provide: USER_SERVICE, useValue: options.users },
+        { provide: MEDIA_SERVICE, useValue: options.media },
+        { provide: POST_SERVICE, useValue: options.posts },
         { provide: LOGIN_THROTTLE, useValue: options.loginThrottle },
+        { provide: MediaPresenter, useValue: presenter },
+        { provide: PostHydrator, useValue: new PostHydrator(options.users, options.media, presenter) },
+        {
+          provide: MediaUploader,
+          useValue: new MediaUploader({
+            media: options.media,
+            storage: options.storage,
+            maxBytes: options.mediaMaxBytes,
+            uploadUrlTtlSeconds: options.mediaUploadUrlTtlSeconds,
+          }),
+        },
       ],
     };
   }

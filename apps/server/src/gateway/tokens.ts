@@ -1,4 +1,6 @@
 /** Injection tokens for what the gateway depends on: service contracts and ports. */
 export const AUTH_SERVICE = Symbol('AuthService');
 export const USER_SERVICE = Symbol('UserService');
+export const MEDIA_SERVICE = Symbol('MediaService');
+export const POST_SERVICE = Symbol('PostService');
 export const LOGIN_THROTTLE = Symbol('LoginThrottle');

@@ -1,38 +1,57 @@
+import type { GrpcServiceRole } from '../platform/config/config.js';
 import type { RoleProcessSpec } from './distributed-cluster.js';
+
+/** Processes without a gateway: each answers /healthz, /readyz and /metrics on its own port. */
+export const OPS_PROCESSES = ['auth', 'user', 'media', 'post', 'mediaWorker', 'outboxRelay'] as const;
+export type OpsProcess = (typeof OPS_PROCESSES)[number];
 
 export interface DistributedPorts {
   /** HTTP port of the gateway (the public API). */
   gateway: number;
   /** gRPC ports of the service roles. */
-  grpc: { auth: number; user: number };
-  /** HTTP ports of the processes without a gateway (/healthz, /readyz, /metrics); 0 = any. */
-  ops: { auth: number; user: number; outboxRelay: number };
+  grpc: Record<GrpcServiceRole, number>;
+  /** HTTP ports of the processes without a gateway; 0 = any. */
+  ops: Record<OpsProcess, number>;
 }
 
 /** Ops ports of the processes without a gateway; the API and gRPC ports come from configuration. */
-export const DEFAULT_OPS_PORTS: DistributedPorts['ops'] = { auth: 9101, user: 9102, outboxRelay: 9103 };
+export const DEFAULT_OPS_PORTS: DistributedPorts['ops'] = {
+  auth: 9101,
+  user: 9102,
+  outboxRelay: 9103,
+  media: 9104,
+  post: 9105,
+  mediaWorker: 9106,
+};
 
 /**
  * The distributed shape: one process per role, each a Deployment of the same image on
  * Kubernetes. Every process gets its own WORKER_ID so the ids they generate never collide.
+ * Services start before the gateway, and callees before their callers.
  */
 export function distributedPlan(ports: DistributedPorts): {
   env: Record<string, string>;
   processes: RoleProcessSpec[];
 } {
+  const role = (name: string, roles: string, ops: number, workerId: number): RoleProcessSpec => ({
+    name,
+    env: { ROLES: roles, PORT: String(ops), WORKER_ID: String(workerId) },
+  });
   return {
     env: {
       GRPC_AUTH_URL: `127.0.0.1:${ports.grpc.auth}`,
       GRPC_USER_URL: `127.0.0.1:${ports.grpc.user}`,
+      GRPC_MEDIA_URL: `127.0.0.1:${ports.grpc.media}`,
+      GRPC_POST_URL: `127.0.0.1:${ports.grpc.post}`,
     },
     processes: [
-      { name: 'user', env: { ROLES: 'user', PORT: String(ports.ops.user), WORKER_ID: '3' } },
-      { name: 'auth', env: { ROLES: 'auth', PORT: String(ports.ops.auth), WORKER_ID: '2' } },
-      {
-        name: 'outbox-relay',
-        env: { ROLES: 'outbox-relay', PORT: String(ports.ops.outboxRelay), WORKER_ID: '4' },
-      },
-      { name: 'gateway', env: { ROLES: 'gateway', PORT: String(ports.gateway), WORKER_ID: '1' } },
+      role('user', 'user', ports.ops.user, 3),
+      role('auth', 'auth', ports.ops.auth, 2),
+      role('media', 'media', ports.ops.media, 5),
+      role('post', 'post', ports.ops.post, 6),
+      role('media-worker', 'media-worker', ports.ops.mediaWorker, 7),
+      role('outbox-relay', 'outbox-relay', ports.ops.outboxRelay, 4),
+      role('gateway', 'gateway', ports.gateway, 1),
     ],
   };
 }

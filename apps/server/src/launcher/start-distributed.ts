@@ -27,7 +27,12 @@ try {
 }
 const plan = distributedPlan({
   gateway: config.http.port,
-  grpc: { auth: config.grpc.urls.auth.port, user: config.grpc.urls.user.port },
+  grpc: {
+    auth: config.grpc.urls.auth.port,
+    user: config.grpc.urls.user.port,
+    media: config.grpc.urls.media.port,
+    post: config.grpc.urls.post.port,
+  },
   ops: DEFAULT_OPS_PORTS,
 });
 

@@ -10,6 +10,8 @@ export type DomainErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409
+  | 'too_large' // 413: over a size limit, e.g. an upload
+  | 'unsupported_media_type' // 415: content of a kind we do not accept, e.g. an SVG as a photo
   | 'unavailable'; // 503: a dependency is down and no fallback exists
 
 export interface FieldError {
@@ -51,6 +53,14 @@ export class DomainError extends Error {
 
   static conflict(message: string, errors?: readonly FieldError[]): DomainError {
     return new DomainError('conflict', message, errors);
+  }
+
+  static tooLarge(message: string): DomainError {
+    return new DomainError('too_large', message);
+  }
+
+  static unsupportedMediaType(message: string): DomainError {
+    return new DomainError('unsupported_media_type', message);
   }
 
   static unavailable(message: string): DomainError {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { EventBus, EventEnvelope } from '../../src/platform/events/events.port.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
+import { describeMediaAndPostScenarios } from './media.scenarios.js';
 
 /** A running Glimpse to test through its public HTTP API. */
 export interface ApiTarget {
@@ -78,7 +79,7 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
       api = new ApiClient(target.baseUrl);
       const subscription = await target.bus.subscribe({
         group: `api-test-${randomUUID()}`,
-        topics: ['follow.created', 'follow.removed'],
+        topics: ['follow.created', 'follow.removed', 'post.published', 'post.deleted'],
         handler: (event) => {
           received.push(event);
           return Promise.resolve();
@@ -605,5 +606,7 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
         expect(res.status).toBe(400);
       });
     });
+
+    describeMediaAndPostScenarios(() => ({ api, signup, waitForEvent }));
   });
 }

@@ -43,7 +43,12 @@ describe('failure isolation in the distributed shape', () => {
   it('serves /healthz, /readyz and /metrics from every process', async () => {
     const expected: Record<string, Record<string, string>> = {
       auth: { database: 'up', 'user-service': 'up' },
-      user: { database: 'up' },
+      // The user service counts posts from post.* events.
+      user: { database: 'up', events: 'up' },
+      media: { database: 'up', storage: 'up' },
+      // The post service waits for media.ready / media.failed and asks the media service.
+      post: { database: 'up', events: 'up', 'media-service': 'up' },
+      'media-worker': { database: 'up', events: 'up', storage: 'up' },
       'outbox-relay': { database: 'up', events: 'up' },
     };
     for (const [name, dependencies] of Object.entries(expected)) {

@@ -20,7 +20,9 @@ function alive(pid: number): boolean {
   }
 }
 
-/** `npm run start:distributed` itself: four node processes, prefixed logs, one Ctrl-C stops all. */
+/** `npm run start:distributed` itself: one node process per role, prefixed logs, one Ctrl-C stops all. */
+const ROLES = ['gateway', 'auth', 'user', 'media', 'post', 'media-worker', 'outbox-relay'];
+
 describe('npm run start:distributed', () => {
   let database: TempDatabase;
 
@@ -32,7 +34,7 @@ describe('npm run start:distributed', () => {
     await database?.drop();
   });
 
-  it('runs gateway, auth, user and outbox relay as processes; signup, follow, followers work; SIGTERM stops them all', async () => {
+  it('runs every role as its own process; signup, follow, followers work; SIGTERM stops them all', async () => {
     const gatewayPort = await freePort();
     const child = spawn(process.execPath, [LAUNCHER], {
       cwd: SERVER_ROOT,
@@ -40,6 +42,8 @@ describe('npm run start:distributed', () => {
         PORT: String(gatewayPort),
         GRPC_AUTH_URL: `127.0.0.1:${await freePort()}`,
         GRPC_USER_URL: `127.0.0.1:${await freePort()}`,
+        GRPC_MEDIA_URL: `127.0.0.1:${await freePort()}`,
+        GRPC_POST_URL: `127.0.0.1:${await freePort()}`,
         DATABASE_URL: database.url,
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
@@ -62,14 +66,13 @@ describe('npm run start:distributed', () => {
           throw new Error(`launcher did not get ready:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const pids = [...output.matchAll(/(gateway|auth|user|outbox-relay) \(pid (\d+)\)/g)].map((m) => ({
-        role: m[1],
-        pid: Number(m[2]),
-      }));
-      expect(pids.map((p) => p.role).sort()).toEqual(['auth', 'gateway', 'outbox-relay', 'user']);
-      expect(new Set(pids.map((p) => p.pid)).size).toBe(4);
+      const pids = [
+        ...output.matchAll(/\b(gateway|auth|user|media|post|media-worker|outbox-relay) \(pid (\d+)\)/g),
+      ].map((m) => ({ role: m[1], pid: Number(m[2]) }));
+      expect(pids.map((p) => p.role).sort()).toEqual([...ROLES].sort());
+      expect(new Set(pids.map((p) => p.pid)).size).toBe(ROLES.length);
       expect(pids.every((p) => alive(p.pid))).toBe(true);
-      for (const role of ['gateway', 'auth', 'user', 'outbox-relay']) expect(output).toContain(`[${role}`);
+      for (const role of ROLES) expect(output).toContain(`[${role}`);
 
       const api = new ApiClient(`http://127.0.0.1:${gatewayPort}`);
       const accounts = [];

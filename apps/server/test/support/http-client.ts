@@ -12,6 +12,8 @@ export interface RequestOptions {
   /** Sent as JSON unless `raw` is given. */
   json?: unknown;
   raw?: { body: string | Uint8Array; contentType: string };
+  /** Sent as multipart/form-data (fetch writes the boundary). */
+  form?: FormData;
 }
 
 export class ApiClient {
@@ -24,8 +26,10 @@ export class ApiClient {
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | Uint8Array | undefined;
-    if (options.raw) {
+    let body: string | Uint8Array | FormData | undefined;
+    if (options.form) {
+      body = options.form;
+    } else if (options.raw) {
       headers['content-type'] = options.raw.contentType;
       body = options.raw.body;
     } else if (options.json !== undefined) {

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { startApplication, type RunningApplication } from '../../src/app/application.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
+import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3 } from '../../src/platform/storage/s3rver.testing.js';
 import type { ApiTarget } from '../api/api.scenarios.js';
+import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 
 /** Test apps get generous rate limits so suites can sign up many users from one address. */
 const TEST_ENV = {
@@ -19,6 +21,7 @@ const TEST_ENV = {
   RATE_LIMIT_MULTIPLIER: '1000',
   OUTBOX_POLL_INTERVAL_MS: '50',
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+  MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
 };
 
 export interface StartedApp extends ApiTarget {
@@ -48,15 +51,25 @@ export async function startEmbeddedApp(env: Record<string, string> = {}): Promis
 
 /**
  * Everything in one process on the real servers: a fresh PostgreSQL database, Redis with a
- * key prefix of its own, and Kafka with a client id of its own, so parallel suites never meet.
+ * key prefix of its own, Kafka with a client id of its own, so parallel suites never meet, and
+ * media in S3 (a private S3-protocol server, so direct uploads get real presigned URLs).
  */
 export async function startRealApp(env: Record<string, string> = {}): Promise<StartedApp> {
+  const bucket = 'glimpse-media';
+  const s3 = await startS3([bucket]);
   const database = await createTempDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'glimpse-test-'));
   const app = await startApplication(
     loadConfig({
       ...TEST_ENV,
       DATA_DIR: dataDir,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: bucket,
+      S3_REGION: S3_TEST_REGION,
+      S3_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      MEDIA_PUBLIC_URL: `${s3.endpoint}/${bucket}`,
       DATABASE_URL: database.url,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
@@ -67,6 +80,7 @@ export async function startRealApp(env: Record<string, string> = {}): Promise<St
   );
   return asTarget(app, async () => {
     await database.drop();
+    await s3.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { DistributedCluster } from '../../src/launcher/distributed-cluster.js';
+import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 import { distributedPlan } from '../../src/launcher/distributed-plan.js';
 import { KafkaEventBus } from '../../src/platform/events/kafka.event-bus.js';
 import { TOPICS } from '../../src/platform/events/topics.js';
@@ -39,8 +40,8 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
   const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
   const plan = distributedPlan({
     gateway: 0,
-    grpc: { auth: await freePort(), user: await freePort() },
-    ops: { auth: 0, user: 0, outboxRelay: 0 },
+    grpc: { auth: await freePort(), user: await freePort(), media: await freePort(), post: await freePort() },
+    ops: { auth: 0, user: 0, media: 0, post: 0, mediaWorker: 0, outboxRelay: 0 },
   });
   const logs: string[] = [];
   const cluster = new DistributedCluster({
@@ -50,6 +51,7 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
       LOG_LEVEL: 'info',
       RATE_LIMIT_MULTIPLIER: '1000',
       OUTBOX_POLL_INTERVAL_MS: '50',
+      MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
       JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
       DATA_DIR: dataDir,
       DATABASE_URL: database.url,

@@ -73,6 +73,16 @@ async function rotate(staleAccessToken: string): Promise<StoredTokens | null> {
   }
 }
 
+/**
+ * A usable access token for a request made outside `api` (an upload sent with
+ * XMLHttpRequest for its progress events), refreshed first when it is about to expire.
+ */
+export async function currentAccessToken(): Promise<string | undefined> {
+  let tokens = tokenStore.get();
+  if (tokens && expiresSoon(tokens)) tokens = (await refreshSession(tokens.accessToken)) ?? tokenStore.get();
+  return tokens?.accessToken;
+}
+
 function bearer(tokens: StoredTokens): string {
   return `Bearer ${tokens.accessToken}`;
 }

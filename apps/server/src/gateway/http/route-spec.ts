@@ -7,6 +7,15 @@ export interface ResponseSpec {
   schema?: z.ZodType;
 }
 
+/** Bodies a route takes as a stream instead of JSON: a multipart form or the bytes themselves. */
+export type RawBodyType = 'multipart/form-data' | 'image/*';
+
+/**
+ * Per-user buckets counted on top of the general limits (see rate-limit.hook.ts): `upload`
+ * for routes that bring bytes in.
+ */
+export type RateLimitBucket = 'upload';
+
 /**
  * One public route: the same schemas validate requests (controllers parse with them) and
  * document them (the OpenAPI document is generated from these specs), so they cannot drift.
@@ -23,7 +32,24 @@ export interface RouteSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * The content types of a streamed body; such a route takes no JSON body, and only such
+   * routes accept these types (everything else answers 415 to them).
+   */
+  rawBody?: readonly RawBodyType[];
+  rateLimitBucket?: RateLimitBucket;
   responses: Record<number, ResponseSpec>;
+}
+
+/** What a RouteSpec hands to Fastify's route config, for the hooks that run before Nest. */
+export interface GatewayRouteConfig {
+  rawBody?: readonly RawBodyType[];
+  rateLimitBucket?: RateLimitBucket;
+}
+
+declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface FastifyContextConfig extends GatewayRouteConfig {}
 }
 
 /** Keeps each spec's exact schema types, so controllers parse into precise types. */

@@ -1,7 +1,8 @@
 import { applyDecorators, HttpCode, RequestMethod, RequestMapping, UseGuards } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
 import { AuthOptional, AuthRequired } from '../auth/auth.guards.js';
-import type { RouteSpec } from './route-spec.js';
+import type { GatewayRouteConfig, RouteSpec } from './route-spec.js';
 
 const METHODS: Record<RouteSpec['method'], RequestMethod> = {
   GET: RequestMethod.GET,
@@ -14,6 +15,8 @@ const METHODS: Record<RouteSpec['method'], RequestMethod> = {
 /**
  * Binds a handler to its RouteSpec: method, path, success status and auth come from the
  * spec the OpenAPI document is generated from, so the served API is the documented one.
+ * Streamed bodies and rate-limit buckets travel in Fastify's route config, where the
+ * parsing and rate-limit hooks (which run before Nest) can read them.
  */
 export function Route(spec: RouteSpec): MethodDecorator {
   const success = Object.keys(spec.responses)
@@ -25,5 +28,9 @@ export function Route(spec: RouteSpec): MethodDecorator {
   ];
   if (spec.auth === 'required') decorators.push(UseGuards(AuthRequired));
   if (spec.auth === 'optional') decorators.push(UseGuards(AuthOptional));
+  const config: GatewayRouteConfig = {};
+  if (spec.rawBody) config.rawBody = spec.rawBody;
+  if (spec.rateLimitBucket) config.rateLimitBucket = spec.rateLimitBucket;
+  if (Object.keys(config).length > 0) decorators.push(RouteConfig(config));
   return applyDecorators(...decorators);
 }

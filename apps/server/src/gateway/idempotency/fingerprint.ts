@@ -18,3 +18,21 @@ export function requestFingerprint(method: string, url: string, body: unknown): 
     .update(`${method} ${url}\n${canonicalJson(body)}`)
     .digest('base64url');
 }
+
+/**
+ * The same for a streamed body (an upload), which cannot be hashed before it is read -- and a
+ * replay must not read it at all. Its type and length stand in for it. Parameters of the type
+ * are left out: a multipart boundary is random on every attempt (its length is not, so the
+ * Content-Length of a retried form stays the same).
+ */
+export function streamedRequestFingerprint(
+  method: string,
+  url: string,
+  contentType: string | undefined,
+  contentLength: string | undefined,
+): string {
+  const type = (contentType?.split(';')[0] ?? '').trim().toLowerCase();
+  return createHash('sha256')
+    .update(`${method} ${url}\nstream ${type} ${contentLength ?? 'chunked'}`)
+    .digest('base64url');
+}

@@ -2,11 +2,26 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { problem } from '../http/problem.js';
 import { sendProblem } from '../http/send-problem.js';
-import { requestFingerprint } from './fingerprint.js';
+import { requestFingerprint, streamedRequestFingerprint } from './fingerprint.js';
 import type { IdempotencyStore } from './idempotency.store.js';
 
 const HEADER = 'idempotency-key';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** An upload may take minutes on a slow link; its claim must outlive it. */
+const STREAMED_CLAIM_TTL_MS = 15 * 60_000;
+
+function fingerprintOf(request: FastifyRequest): string {
+  if (!request.routeOptions.config.rawBody) {
+    return requestFingerprint(request.method, request.url, request.body);
+  }
+  const length = request.headers['content-length'];
+  return streamedRequestFingerprint(
+    request.method,
+    request.url,
+    request.headers['content-type'],
+    typeof length === 'string' ? length : undefined,
+  );
+}
 
 interface Claim {
   scope: string;
@@ -22,10 +37,10 @@ declare module 'fastify' {
 
 /**
  * Idempotency-Key (IETF httpapi draft): the first request with a key runs and its response
- * is stored; a repeat replays it with `Idempotent-Replayed: true`; the same key with another
- * body is 422; the same key while the first still runs is 409. Keys are per user (per
- * client address when signed out). With the cache down, requests run unprotected rather
- * than fail: the services' own dedup (unique rows) still holds.
+ * is stored; a repeat replays it with `Idempotent-Replayed: true` (an upload's body unread);
+ * the same key with another body is 422; the same key while the first still runs is 409.
+ * Keys are per user (per client address when signed out). With the cache down, requests run
+ * unprotected rather than fail: the services' own dedup (unique rows) still holds.
  */
 export function idempotencyHooks(store: IdempotencyStore, onError: (err: unknown) => void) {
   const preHandler = async (
@@ -40,10 +55,11 @@ export function idempotencyHooks(store: IdempotencyStore, onError: (err: unknown
       return sendProblem(reply, problem(400, 'Idempotency-Key must be one header of 1 to 255 characters.'));
     }
     const scope = request.principal ? `user:${request.principal.userId}` : `ip:${request.ip}`;
-    const fingerprint = requestFingerprint(request.method, request.url, request.body);
+    const fingerprint = fingerprintOf(request);
+    const claimTtlMs = request.routeOptions.config.rawBody ? STREAMED_CLAIM_TTL_MS : undefined;
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        if (await store.claim(scope, key, fingerprint)) {
+        if (await store.claim(scope, key, fingerprint, claimTtlMs)) {
           request.idempotencyClaim = { scope, key, fingerprint };
           return undefined;
         }

@@ -21,12 +21,15 @@ export class IdempotencyStore {
     return `idempotency:{${scope}}:${key}`;
   }
 
-  /** Claims the key for a new request; false when someone holds it already. */
-  claim(scope: string, key: string, fingerprint: string): Promise<boolean> {
+  /**
+   * Claims the key for a new request; false when someone holds it already. `ttlMs` is for
+   * requests that may legitimately run longer than the usual claim (uploads).
+   */
+  claim(scope: string, key: string, fingerprint: string, ttlMs = IN_FLIGHT_TTL_MS): Promise<boolean> {
     const record: IdempotencyRecord = { state: 'in-flight', fingerprint };
     return this.cache.set(this.key(scope, key), JSON.stringify(record), {
       onlyIfAbsent: true,
-      ttlMs: IN_FLIGHT_TTL_MS,
+      ttlMs,
     });
   }
 

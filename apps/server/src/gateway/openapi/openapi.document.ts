@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { RouteSpec } from '../http/route-spec.js';
+import type { RawBodyType, RouteSpec } from '../http/route-spec.js';
 import { requestSchemas, responseSchemas } from '../schemas/registry.js';
 
 type JsonObject = Record<string, unknown>;
@@ -97,7 +97,7 @@ function responses(spec: RouteSpec): JsonObject {
   };
   if (spec.auth === 'required' || spec.auth === 'optional')
     common['401'] = 'Missing, invalid or expired token';
-  if (spec.body) {
+  if (spec.body || spec.rawBody) {
     common['413'] = 'Body too large';
     common['415'] = 'Unsupported content type';
   }
@@ -106,6 +106,26 @@ function responses(spec: RouteSpec): JsonObject {
     out[status] ??= problemResponse(description);
   }
   return out;
+}
+
+const BINARY = { type: 'string', format: 'binary' } as const;
+
+/** Streamed bodies: a form with one binary `file` field, or the file itself as the body. */
+function rawBodyContent(types: readonly RawBodyType[]): JsonObject {
+  const content: JsonObject = {};
+  for (const type of types) {
+    content[type] =
+      type === 'multipart/form-data'
+        ? {
+            schema: {
+              type: 'object',
+              properties: { file: { ...BINARY, description: 'the photo' } },
+              required: ['file'],
+            },
+          }
+        : { schema: BINARY };
+  }
+  return content;
 }
 
 export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { version: string }): JsonObject {
@@ -132,6 +152,8 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
         required: true,
         content: { 'application/json': { schema: schemaRef(spec.body, 'input') } },
       };
+    } else if (spec.rawBody) {
+      operation.requestBody = { required: true, content: rawBodyContent(spec.rawBody) };
     }
     if (spec.auth !== 'none') {
       operation.security = spec.auth === 'required' ? [{ bearer: [] }] : [{ bearer: [] }, {}];
@@ -153,6 +175,8 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
       { name: 'auth', description: 'Sign up, sign in, tokens' },
       { name: 'users', description: 'Profiles and search' },
       { name: 'follows', description: 'The follow graph' },
+      { name: 'media', description: 'Photo uploads and their processing' },
+      { name: 'posts', description: 'Posts of photos' },
     ],
     paths,
     components: {

@@ -9,8 +9,9 @@ export type UserDto = z.output<typeof UserSchema>;
 export type MeDto = z.output<typeof MeSchema>;
 
 /*
- * Avatars are media, and media arrive with the media service; until then no profile can
- * reference one, so every avatar is null.
+ * Avatars are media. Until the user routes and the post hydrator look them up (in the same
+ * batch as the posts' photos, which needs room in the media service's batch limit), every
+ * avatar is null.
  */
 
 export function toUserSummary(summary: Summary | Profile): UserSummaryDto {

@@ -18,6 +18,14 @@ const PER_USER = 600;
 /** Credential endpoints per address: the usual target of stuffing and scraping. */
 const AUTH_PER_IP = 30;
 const AUTH_PATHS = new Set(['/api/auth/signup', '/api/auth/login', '/api/auth/refresh']);
+/**
+ * Writes per signed-in user (posts, follows, and every other change): what a person does by
+ * hand stays far below it, a script spamming posts does not.
+ */
+const WRITES_PER_USER = 120;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Uploads per user (routes whose spec says `rateLimitBucket: 'upload'`): bytes are costly. */
+const UPLOADS_PER_USER = 60;
 
 function isExempt(url: string): boolean {
   return !url.startsWith('/api/') || url.startsWith('/api/docs');
@@ -40,9 +48,9 @@ export function rejectRateLimited(
 }
 
 /**
- * Applies the per-address, per-user and credential-endpoint limits and reports the tightest
- * one in RateLimit-* headers. If the cache is down the request goes through: an outage of
- * the limiter must not become an outage of the API.
+ * Applies the per-address, per-user, per-user write and upload, and credential-endpoint
+ * limits, and reports the tightest one in RateLimit-* headers. If the cache is down the
+ * request goes through: an outage of the limiter must not become an outage of the API.
  */
 export function rateLimitHook(limiter: RateLimiter, settings: RateLimitSettings) {
   const scaled = (limit: number) => Math.max(1, Math.floor(limit * settings.multiplier));
@@ -50,7 +58,13 @@ export function rateLimitHook(limiter: RateLimiter, settings: RateLimitSettings)
     const path = request.url.split('?')[0] ?? request.url;
     if (isExempt(path)) return undefined;
     const checks: Array<[string, number]> = [[`ip:${request.ip}`, scaled(PER_IP)]];
-    if (request.principal) checks.push([`user:${request.principal.userId}`, scaled(PER_USER)]);
+    const user = request.principal?.userId;
+    if (user !== undefined) {
+      checks.push([`user:${user}`, scaled(PER_USER)]);
+      if (WRITE_METHODS.has(request.method)) checks.push([`writes:${user}`, scaled(WRITES_PER_USER)]);
+      if (request.routeOptions.config.rateLimitBucket === 'upload')
+        checks.push([`uploads:${user}`, scaled(UPLOADS_PER_USER)]);
+    }
     if (request.method === 'POST' && AUTH_PATHS.has(path))
       checks.push([`auth-ip:${request.ip}`, scaled(AUTH_PER_IP)]);
     let tightest: RateLimitDecision | undefined;

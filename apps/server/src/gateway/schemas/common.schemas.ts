@@ -31,26 +31,3 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export const UsernameParam = z.object({
   username: z.string().min(1).max(64),
 });
-
-export const MediaVariantSchema = z.object({
-  name: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
-  format: z.string(),
-  bytes: z.number().int(),
-  url: z.string(),
-});
-
-export const MediaSchema = responseSchema(
-  'Media',
-  z.object({
-    id: IdString,
-    status: z.enum(['pending', 'processing', 'ready', 'failed']),
-    mimeType: z.string(),
-    width: z.number().int().nullable(),
-    height: z.number().int().nullable(),
-    placeholder: z.string().nullable(),
-    variants: z.array(MediaVariantSchema),
-    failureReason: z.string().optional(),
-  }),
-);

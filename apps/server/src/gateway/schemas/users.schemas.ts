@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { IdString, MediaSchema, pageOf } from './common.schemas.js';
+import { IdString, pageOf } from './common.schemas.js';
+import { MediaSchema } from './media.schemas.js';
 import { requestSchema, responseSchema } from './registry.js';
 
 export const UserSummarySchema = responseSchema(

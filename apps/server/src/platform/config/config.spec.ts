@@ -26,7 +26,12 @@ describe('loadConfig', () => {
       redis: { url: undefined, clusterNodes: undefined, keyPrefix: '' },
       kafka: { brokers: undefined, clientId: 'glimpse' },
       grpc: {
-        urls: { auth: { host: '127.0.0.1', port: 50051 }, user: { host: '127.0.0.1', port: 50052 } },
+        urls: {
+          auth: { host: '127.0.0.1', port: 50051 },
+          user: { host: '127.0.0.1', port: 50052 },
+          media: { host: '127.0.0.1', port: 50053 },
+          post: { host: '127.0.0.1', port: 50054 },
+        },
         deadlineMs: 2000,
         breakerCooldownMs: 2000,
       },
@@ -36,12 +41,45 @@ describe('loadConfig', () => {
         refreshTokenTtlSeconds: 2_592_000,
       },
       rateLimit: { multiplier: 1 },
+      storage: { localDir: path.resolve('./data/media'), s3: undefined, publicUrl: undefined },
+      media: { maxBytes: 52_428_800, maxPixels: 100_000_000, workerConcurrency: 2, uploadUrlTtlSeconds: 900 },
       log: { level: 'info' },
       workerId: undefined,
       outbox: { pollIntervalMs: 250 },
       shutdown: { graceMs: 10_000 },
       tracing: { exporter: 'none' },
     });
+  });
+
+  it('configures S3 media storage, and requires its public URL and both credentials', () => {
+    const config = loadConfig({
+      S3_BUCKET: 'photos',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      MEDIA_PUBLIC_URL: 'https://cdn.example.com/photos/',
+    });
+    expect(config.storage).toEqual({
+      localDir: path.resolve('./data/media'),
+      s3: {
+        endpoint: 'http://127.0.0.1:9000',
+        bucket: 'photos',
+        region: 'us-east-1',
+        accessKeyId: 'key',
+        secretAccessKey: 'secret',
+        forcePathStyle: true,
+      },
+      publicUrl: 'https://cdn.example.com/photos',
+    });
+    expect(() => loadConfig({ S3_BUCKET: 'photos' })).toThrow(/MEDIA_PUBLIC_URL: required with S3_BUCKET/);
+    const halfCredentials = () =>
+      loadConfig({ S3_BUCKET: 'p', MEDIA_PUBLIC_URL: 'https://cdn.example.com', S3_ACCESS_KEY_ID: 'key' });
+    expect(halfCredentials).toThrow(/S3_SECRET_ACCESS_KEY: set both/);
+    // A secret is never echoed.
+    expect(() =>
+      loadConfig({ S3_SECRET_ACCESS_KEY: ' ' + 'x'.repeat(5), S3_ACCESS_KEY_ID: 'k', MEDIA_MAX_BYTES: '1' }),
+    ).toThrow(/MEDIA_MAX_BYTES: expected an integer between 1024/);
   });
 
   it('treats empty and blank strings as unset and ignores unknown variables', () => {
@@ -242,7 +280,7 @@ describe('CONFIG_VARIABLES', () => {
     const names = CONFIG_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('JWT_SECRET');
-    expect(names).toHaveLength(27);
+    expect(names).toHaveLength(40);
     // The documented defaults, written out as if set explicitly, must load.
     expect(() =>
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),

@@ -41,6 +41,9 @@ export type TracingExporter = (typeof TRACING_EXPORTERS)[number];
 
 export const MIN_JWT_SECRET_LENGTH = 32;
 
+/** Roles that serve a gRPC API of their own. */
+export type GrpcServiceRole = 'auth' | 'user' | 'media' | 'post';
+
 export interface HostPort {
   host: string;
   port: number;
@@ -82,7 +85,7 @@ export interface Config {
   };
   /** Where each service role is reached (and listens) over gRPC, and how calls to it behave. */
   grpc: {
-    urls: { auth: HostPort; user: HostPort };
+    urls: Record<GrpcServiceRole, HostPort>;
     deadlineMs: number;
     breakerCooldownMs: number;
   };
@@ -94,6 +97,28 @@ export interface Config {
   };
   rateLimit: {
     multiplier: number;
+  };
+  /** Object storage: S3 when a bucket is set, else local disk under `localDir`. */
+  storage: {
+    localDir: string;
+    s3:
+      | {
+          endpoint: string | undefined;
+          bucket: string;
+          region: string;
+          accessKeyId: string | undefined;
+          secretAccessKey: string | undefined;
+          forcePathStyle: boolean;
+        }
+      | undefined;
+    /** Base URL of served media (a CDN in production); unset: `/media` on the gateway. */
+    publicUrl: string | undefined;
+  };
+  media: {
+    maxBytes: number;
+    maxPixels: number;
+    workerConcurrency: number;
+    uploadUrlTtlSeconds: number;
   };
   log: {
     level: LogLevel;
@@ -340,6 +365,16 @@ const VARIABLES = {
     description: 'host:port of the user service over gRPC; the user role listens on its port.',
     schema: hostPortValue(),
   }),
+  GRPC_MEDIA_URL: variable({
+    default: '127.0.0.1:50053',
+    description: 'host:port of the media service over gRPC; the media role listens on its port.',
+    schema: hostPortValue(),
+  }),
+  GRPC_POST_URL: variable({
+    default: '127.0.0.1:50054',
+    description: 'host:port of the post service over gRPC; the post role listens on its port.',
+    schema: hostPortValue(),
+  }),
   GRPC_DEADLINE_MS: variable({
     default: '2000',
     description: 'Deadline of every gRPC call, in milliseconds.',
@@ -383,6 +418,61 @@ const VARIABLES = {
     default: '1048576',
     description: 'Maximum JSON request body size in bytes (media uploads have their own limit).',
     schema: integer(1, 1_073_741_824),
+  }),
+  S3_BUCKET: variable({
+    default: undefined,
+    description: 'S3 bucket for media. Unset: media on local disk under DATA_DIR/media.',
+    schema: z.string().optional(),
+  }),
+  S3_ENDPOINT: variable({
+    default: undefined,
+    description: 'S3-compatible endpoint (MinIO, R2, ...). Unset: AWS S3.',
+    schema: urlWithScheme(['http:', 'https:']),
+  }),
+  S3_REGION: variable({ default: 'us-east-1', description: 'Region of the S3 bucket.', schema: text() }),
+  S3_ACCESS_KEY_ID: variable({
+    default: undefined,
+    description: "S3 access key id. Unset: the AWS SDK's default credential chain.",
+    sensitive: true,
+    schema: z.string().optional(),
+  }),
+  S3_SECRET_ACCESS_KEY: variable({
+    default: undefined,
+    description: 'S3 secret access key (with S3_ACCESS_KEY_ID).',
+    sensitive: true,
+    schema: z.string().optional(),
+  }),
+  S3_FORCE_PATH_STYLE: variable({
+    default: 'false',
+    description: 'Address the bucket as endpoint/bucket (most self-hosted S3 stores need true).',
+    schema: oneOf(['true', 'false']),
+  }),
+  MEDIA_PUBLIC_URL: variable({
+    default: undefined,
+    description:
+      'Base URL media variants are served from (a CDN in front of the bucket). Required with S3_BUCKET; ' +
+      'unset on local disk: /media on the gateway.',
+    schema: urlWithScheme(['http:', 'https:']),
+  }),
+  MEDIA_MAX_BYTES: variable({
+    default: '52428800',
+    description: 'Largest photo accepted, in bytes (413 beyond, checked while streaming).',
+    schema: integer(1024, 1_073_741_824),
+  }),
+  MEDIA_MAX_PIXELS: variable({
+    default: '100000000',
+    description: 'Largest decoded photo accepted, in pixels (refused before decoding).',
+    schema: integer(1, 1_000_000_000),
+  }),
+  MEDIA_WORKER_CONCURRENCY: variable({
+    default: '2',
+    description: 'Photos a media-worker process decodes at once; further uploads queue.',
+    schema: integer(1, 64),
+  }),
+  MEDIA_UPLOAD_URL_TTL_SECONDS: variable({
+    default: '900',
+    description: 'Lifetime of direct-upload (presigned) URLs, in seconds.',
+    schema: integer(60, 604_800),
   }),
   LOG_LEVEL: variable({
     default: 'info',
@@ -469,6 +559,18 @@ function crossFieldIssues(raw: Record<VariableName, string | undefined>): Config
       message: 'cannot be combined with REDIS_URL; set one or the other',
     });
   }
+  if (raw.S3_BUCKET !== undefined && raw.MEDIA_PUBLIC_URL === undefined) {
+    issues.push({
+      variable: 'MEDIA_PUBLIC_URL',
+      message: 'required with S3_BUCKET (where browsers fetch the variants from)',
+    });
+  }
+  if ((raw.S3_ACCESS_KEY_ID === undefined) !== (raw.S3_SECRET_ACCESS_KEY === undefined)) {
+    issues.push({
+      variable: 'S3_SECRET_ACCESS_KEY',
+      message: 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
+    });
+  }
   return issues;
 }
 
@@ -513,10 +615,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function toConfig(v: Parsed): Config {
+  const dataDir = path.resolve(v.DATA_DIR);
   return {
     nodeEnv: v.NODE_ENV,
     roles: v.ROLES,
-    dataDir: path.resolve(v.DATA_DIR),
+    dataDir,
     http: {
       host: v.HOST,
       port: v.PORT,
@@ -537,7 +640,7 @@ function toConfig(v: Parsed): Config {
       clientId: v.KAFKA_CLIENT_ID,
     },
     grpc: {
-      urls: { auth: v.GRPC_AUTH_URL, user: v.GRPC_USER_URL },
+      urls: { auth: v.GRPC_AUTH_URL, user: v.GRPC_USER_URL, media: v.GRPC_MEDIA_URL, post: v.GRPC_POST_URL },
       deadlineMs: v.GRPC_DEADLINE_MS,
       breakerCooldownMs: v.GRPC_BREAKER_COOLDOWN_MS,
     },
@@ -547,6 +650,27 @@ function toConfig(v: Parsed): Config {
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
     },
     rateLimit: { multiplier: v.RATE_LIMIT_MULTIPLIER },
+    storage: {
+      localDir: path.join(dataDir, 'media'),
+      s3:
+        v.S3_BUCKET === undefined
+          ? undefined
+          : {
+              endpoint: v.S3_ENDPOINT,
+              bucket: v.S3_BUCKET,
+              region: v.S3_REGION,
+              accessKeyId: v.S3_ACCESS_KEY_ID,
+              secretAccessKey: v.S3_SECRET_ACCESS_KEY,
+              forcePathStyle: v.S3_FORCE_PATH_STYLE === 'true',
+            },
+      publicUrl: v.MEDIA_PUBLIC_URL?.replace(/\/+$/, ''),
+    },
+    media: {
+      maxBytes: v.MEDIA_MAX_BYTES,
+      maxPixels: v.MEDIA_MAX_PIXELS,
+      workerConcurrency: v.MEDIA_WORKER_CONCURRENCY,
+      uploadUrlTtlSeconds: v.MEDIA_UPLOAD_URL_TTL_SECONDS,
+    },
     log: { level: v.LOG_LEVEL },
     workerId: v.WORKER_ID,
     outbox: { pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS },

@@ -21,6 +21,8 @@ export const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, Status>> = {
   forbidden: Status.PERMISSION_DENIED,
   not_found: Status.NOT_FOUND,
   conflict: Status.ALREADY_EXISTS,
+  too_large: Status.OUT_OF_RANGE,
+  unsupported_media_type: Status.INVALID_ARGUMENT,
   unavailable: Status.UNAVAILABLE,
 };
 
@@ -75,6 +77,8 @@ const wireDomainError = z.object({
     'forbidden',
     'not_found',
     'conflict',
+    'too_large',
+    'unsupported_media_type',
     'unavailable',
   ]),
   message: z.string(),

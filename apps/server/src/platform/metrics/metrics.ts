@@ -26,6 +26,12 @@ export interface Metrics {
    * skipped (a record that is not an envelope). The buses have no dead-letter topic: they retry forever.
    */
   eventsConsumedTotal: Counter<'topic' | 'group' | 'outcome'>;
+  /** Media the worker finished, by outcome: ready or failed (the file was refused). */
+  mediaProcessedTotal: Counter<'outcome'>;
+  /** Time from claiming an upload to its variants being stored. */
+  mediaProcessingSeconds: Histogram;
+  /** Uploads waiting for a processing slot in this process. */
+  mediaProcessingQueued: Gauge;
 }
 
 /** From a cache hit (5 ms) to a slow upload (10 s). */
@@ -74,6 +80,23 @@ export function createMetrics(): Metrics {
       name: 'events_consumed_total',
       help: 'Events handled by consumers, by topic, consumer group and outcome.',
       labelNames: ['topic', 'group', 'outcome'],
+      registers: [registry],
+    }),
+    mediaProcessedTotal: new Counter({
+      name: 'media_processed_total',
+      help: 'Uploads processed by the media worker, by outcome (ready or failed).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    mediaProcessingSeconds: new Histogram({
+      name: 'media_processing_seconds',
+      help: 'Time to process one upload (decode, variants, placeholder, storage), in seconds.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    mediaProcessingQueued: new Gauge({
+      name: 'media_processing_queued',
+      help: 'Uploads waiting for a processing slot in this process.',
       registers: [registry],
     }),
   };

@@ -83,6 +83,13 @@ describe('LocalDiskStorage', () => {
     got!.body.destroy();
   });
 
+  it('accepts a path on the serving origin as publicBaseUrl', () => {
+    const relative = new LocalDiskStorage({ root: dir, publicBaseUrl: '/media/' });
+    expect(relative.publicUrl('variants/1/a.webp')).toBe('/media/variants/1/a.webp');
+    // Protocol-relative would point at another host.
+    expect(() => new LocalDiskStorage({ root: dir, publicBaseUrl: '//evil.example/media' })).toThrow();
+  });
+
   it('refuses a bad publicBaseUrl', () => {
     expect(() => new LocalDiskStorage({ root: dir, publicBaseUrl: 'media' })).toThrow(/absolute URL/);
     expect(() => new LocalDiskStorage({ root: dir, publicBaseUrl: 'ftp://x/media' })).toThrow(/http/);

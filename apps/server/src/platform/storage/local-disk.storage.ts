@@ -38,7 +38,11 @@ import type {
 export interface LocalDiskStorageOptions {
   /** Directory holding the objects, e.g. `${DATA_DIR}/media`; created when missing. */
   root: string;
-  /** Base of `publicUrl`, e.g. `http://localhost:3000/media`. */
+  /**
+   * Base of `publicUrl`: an absolute URL (`http://localhost:3000/media`) or a path on the
+   * serving origin (`/media`), which keeps media same-origin whatever host name the app is
+   * reached by.
+   */
   publicBaseUrl: string;
 }
 
@@ -77,7 +81,9 @@ export class LocalDiskStorage implements ObjectStorage {
   constructor(options: LocalDiskStorageOptions) {
     if (!options.root) throw new RangeError('LocalDiskStorage needs a root directory');
     this.root = resolve(options.root);
-    this.publicBaseUrl = normaliseBaseUrl(options.publicBaseUrl);
+    this.publicBaseUrl = /^\/(?!\/)/.test(options.publicBaseUrl)
+      ? options.publicBaseUrl.replace(/\/+$/, '')
+      : normaliseBaseUrl(options.publicBaseUrl);
   }
 
   async put(key: string, body: Readable | Uint8Array, options: PutOptions): Promise<PutResult> {

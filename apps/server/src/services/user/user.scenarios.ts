@@ -8,6 +8,8 @@ import type { SqlDatabase } from '../../platform/sql/sql.port.js';
 import { rejection } from '../../testing/rejection.js';
 import { SqlFollowsRepository } from './follows.repository.js';
 import { SqlProfilesRepository } from './profiles.repository.js';
+import { PostCountsConsumer } from './post-counts.consumer.js';
+import { SqlPostCountsRepository } from './post-counts.repository.js';
 import { FOLLOW_CREATED, FOLLOW_REMOVED } from './user.events.js';
 import { UserServiceImpl } from './user.service.js';
 
@@ -252,6 +254,43 @@ export function describeUserScenarios(name: string, open: () => Promise<SqlDatab
       expect((await rejection(users.listFollowers({ username: 'far_cursor', limit: 10, cursor }))).kind).toBe(
         'malformed',
       );
+    });
+    it('counts posts from post.published / post.deleted exactly once, whatever is redelivered', async () => {
+      const authorId = await person('prolific');
+      const consumer = new PostCountsConsumer(new SqlPostCountsRepository(db));
+      const postCount = async () =>
+        (await users.getProfile({ by: { $case: 'userId', value: authorId } })).postCount;
+      const event = (type: string, postId: string) => ({
+        id: ids.next(),
+        type,
+        key: postId,
+        occurredAt: new Date().toISOString(),
+        payload: { postId, authorId },
+      });
+      const [first, second, third] = [ids.next(), ids.next(), ids.next()];
+
+      await consumer.handle(event('post.published', first));
+      await consumer.handle(event('post.published', first));
+      await Promise.all([
+        consumer.handle(event('post.published', second)),
+        consumer.handle(event('post.published', second)),
+      ]);
+      expect(await postCount()).toBe('2');
+
+      await consumer.handle(event('post.deleted', first));
+      await consumer.handle(event('post.deleted', first));
+      // Redelivered after its deletion: still uncounted.
+      await consumer.handle(event('post.published', first));
+      expect(await postCount()).toBe('1');
+
+      // A deletion seen first leaves a tombstone: the late publication counts nothing.
+      await consumer.handle(event('post.deleted', third));
+      await consumer.handle(event('post.published', third));
+      expect(await postCount()).toBe('1');
+
+      // Not a post event of ours: passed over rather than retried forever.
+      await consumer.handle({ ...event('post.published', 'x'), payload: { postId: 'x' } });
+      expect(await postCount()).toBe('1');
     });
   });
 }

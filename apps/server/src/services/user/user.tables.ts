@@ -24,8 +24,15 @@ export interface FollowRow {
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
+export interface AuthorPostRow {
+  author_id: Int8;
+  post_id: Int8;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
 /** The `users` schema, owned by the user service alone. */
 export interface UsersTables {
   'users.profiles': ProfileRow;
   'users.follows': FollowRow;
+  'users.author_posts': AuthorPostRow;
 }

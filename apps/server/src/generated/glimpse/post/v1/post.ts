@@ -747,9 +747,8 @@ export const SettleMediaRequest: MessageFns<SettleMediaRequest> = {
  */
 export interface PostService {
   /**
-   * INVALID_ARGUMENT for a bad caption or media list; NOT_FOUND-style INVALID_ARGUMENT for a
-   * media that is unknown or not the author's; ALREADY_EXISTS (409) for a media already used
-   * by another post.
+   * INVALID_ARGUMENT for a bad caption, a media list outside 1..10, or a media that is unknown
+   * or not the author's; ALREADY_EXISTS for a media already used by another post.
    */
   createPost(request: CreatePostRequest): Promise<Post>;
   /** NOT_FOUND when unknown or deleted, and for anyone but the author while not published. */
@@ -784,9 +783,8 @@ export const PostServiceDefinition = {
   fullName: "glimpse.post.v1.PostService",
   methods: {
     /**
-     * INVALID_ARGUMENT for a bad caption or media list; NOT_FOUND-style INVALID_ARGUMENT for a
-     * media that is unknown or not the author's; ALREADY_EXISTS (409) for a media already used
-     * by another post.
+     * INVALID_ARGUMENT for a bad caption, a media list outside 1..10, or a media that is unknown
+     * or not the author's; ALREADY_EXISTS for a media already used by another post.
      */
     createPost: {
       name: "CreatePost",

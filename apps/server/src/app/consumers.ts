@@ -1,0 +1,112 @@
+import type { Config } from '../platform/config/config.js';
+import type { EventBus, EventHandler, Subscription } from '../platform/events/events.port.js';
+import type { IdGenerator } from '../platform/ids/snowflake.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import type { SqlDatabase } from '../platform/sql/sql.port.js';
+import type { ObjectStorage } from '../platform/storage/storage.port.js';
+import sharp from 'sharp';
+
+import { HeicDecoder } from '../services/media/image/heic.decoder.js';
+import { ImageProcessor } from '../services/media/image/image.processor.js';
+import { MEDIA_FAILED, MEDIA_READY, MEDIA_UPLOADED } from '../services/media/media.events.js';
+import { SqlMediaRepository } from '../services/media/media.repository.js';
+import { MediaWorker } from '../services/media/media.worker.js';
+import { POST_COUNT_TOPICS, PostCountsConsumer } from '../services/user/post-counts.consumer.js';
+import { SqlPostCountsRepository } from '../services/user/post-counts.repository.js';
+import type { RolePlan } from './roles.js';
+import type { Services } from './services.js';
+
+export interface ConsumerDependencies {
+  config: Config;
+  plan: RolePlan;
+  bus: EventBus | undefined;
+  sql: SqlDatabase | undefined;
+  storage: ObjectStorage | undefined;
+  services: Services;
+  ids: IdGenerator;
+  metrics: Metrics;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined)
+    throw new Error(`${what} is needed by this process's consumers but was not set up`);
+  return value;
+}
+
+/**
+ * The event consumers this process's roles run, each in a consumer group named after what it
+ * does, so every group sees every event once whichever processes host it. Returns what to
+ * close on shutdown, in order: the subscriptions first, then what their handlers use.
+ */
+export async function startConsumers(deps: ConsumerDependencies): Promise<Subscription[]> {
+  const { plan, config, metrics } = deps;
+  const wanted: Array<{ group: string; topics: readonly string[]; handler: EventHandler }> = [];
+  // Closed after the subscriptions, once no handler can use them any more.
+  const resources: Subscription[] = [];
+
+  if (plan.mediaWorker) {
+    // Every upload is decoded once: libvips' operation cache would only hold memory.
+    sharp.cache(false);
+    const heicDecoder = new HeicDecoder();
+    resources.push({ close: () => heicDecoder.close() });
+    const worker = new MediaWorker({
+      media: new SqlMediaRepository(required(deps.sql, 'the database')),
+      storage: required(deps.storage, 'object storage'),
+      processor: new ImageProcessor({ maxPixels: config.media.maxPixels, heicDecoder }),
+      ids: deps.ids,
+      concurrency: config.media.workerConcurrency,
+      maxBytes: config.media.maxBytes,
+      observer: {
+        queued: (count) => metrics.mediaProcessingQueued.set(count),
+        processed: (outcome, seconds) => {
+          metrics.mediaProcessedTotal.inc({ outcome });
+          metrics.mediaProcessingSeconds.observe(seconds);
+        },
+      },
+    });
+    wanted.push({ group: 'media-worker', topics: [MEDIA_UPLOADED], handler: worker.handle });
+  }
+
+  const posts = deps.services.local.post;
+  if (posts) {
+    wanted.push({
+      group: 'post-publisher',
+      topics: [MEDIA_READY, MEDIA_FAILED],
+      handler: async (event) => {
+        const { mediaId } = event.payload as { mediaId?: unknown };
+        if (typeof mediaId === 'string') await posts.settleMedia({ mediaId });
+      },
+    });
+  }
+
+  if (deps.services.local.user) {
+    const consumer = new PostCountsConsumer(new SqlPostCountsRepository(required(deps.sql, 'the database')));
+    wanted.push({ group: 'user-post-counts', topics: POST_COUNT_TOPICS, handler: consumer.handle });
+  }
+
+  if (wanted.length === 0) return resources;
+  const bus = required(deps.bus, 'the event bus');
+  const subscriptions: Subscription[] = [];
+  try {
+    for (const { group, topics, handler } of wanted) {
+      subscriptions.push(await bus.subscribe({ group, topics, handler: observed(group, handler, metrics) }));
+    }
+  } catch (err) {
+    await Promise.allSettled([...subscriptions, ...resources].map((subscription) => subscription.close()));
+    throw err;
+  }
+  return [...subscriptions, ...resources];
+}
+
+/** Counts every handled event by outcome; the bus logs and retries a handler that throws. */
+function observed(group: string, handler: EventHandler, metrics: Metrics): EventHandler {
+  return async (event) => {
+    try {
+      await handler(event);
+      metrics.eventsConsumedTotal.inc({ topic: event.type, group, outcome: 'ok' });
+    } catch (err) {
+      metrics.eventsConsumedTotal.inc({ topic: event.type, group, outcome: 'retried' });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,198 @@
+import {
+  MediaStatus,
+  type GetMediaBatchRequest,
+  type Media,
+  type MediaList,
+  type MediaService,
+} from '../../generated/glimpse/media/v1/media.js';
+import type { EventEnvelope } from '../../platform/events/events.port.js';
+import { compareIds } from '../../platform/ids/snowflake.js';
+import type { PostDeletedPayload, PostPublishedPayload } from './post.events.js';
+import type {
+  InsertOutcome,
+  NewPost,
+  PostOwnership,
+  PostRecord,
+  PostsRepository,
+} from './posts.repository.js';
+
+/**
+ * A media service whose photos' states the test sets. getMediaBatch answers with the states
+ * as they were when it was called, after the test's hooks ran: a photo can change state
+ * between the look-up and the caller's next step, as it can in production.
+ */
+export class FakeMediaService implements Pick<MediaService, 'getMediaBatch'> {
+  /** How many times getMediaBatch was called. */
+  batchCalls = 0;
+  private readonly media = new Map<string, Media>();
+  private lastId = 700_000;
+  private hooks: (() => Promise<void>)[] = [];
+  private barrier: { size: number; arrived: (() => void)[] } | undefined;
+
+  /** @param ids where photo ids come from; a counter by default. */
+  constructor(private readonly ids?: { next(): string }) {}
+
+  /** Registers a photo of `ownerId` and returns its id. */
+  add(ownerId: string, status: MediaStatus = MediaStatus.MEDIA_STATUS_READY): string {
+    const id = this.ids?.next() ?? String(++this.lastId);
+    this.media.set(id, {
+      id,
+      ownerId,
+      status,
+      mimeType: 'image/jpeg',
+      width: 0,
+      height: 0,
+      variants: [],
+      createdAt: new Date(0).toISOString(),
+      originalKey: `originals/${id}`,
+      bytes: '1024',
+    });
+    return id;
+  }
+
+  set(mediaId: string, status: MediaStatus, failureReason?: string): void {
+    const media = this.media.get(mediaId);
+    if (media === undefined) throw new Error(`no media ${mediaId}`);
+    this.media.set(mediaId, { ...media, status, ...(failureReason !== undefined && { failureReason }) });
+  }
+
+  /** Runs `hook` once, inside the next getMediaBatch call, after its answer was read. */
+  onNextBatch(hook: () => Promise<void>): void {
+    this.hooks.push(hook);
+  }
+
+  /**
+   * The next `callers` calls each wait until all of them have read their answer, so that
+   * concurrent callers act on the same state, as in a real race.
+   */
+  holdUntil(callers: number): void {
+    this.barrier = { size: callers, arrived: [] };
+  }
+
+  async getMediaBatch(request: GetMediaBatchRequest): Promise<MediaList> {
+    this.batchCalls++;
+    const items = request.mediaIds.flatMap((id) => {
+      const media = this.media.get(id);
+      return media === undefined ? [] : [structuredClone(media)];
+    });
+    const hook = this.hooks.shift();
+    if (hook !== undefined) await hook();
+    const barrier = this.barrier;
+    if (barrier !== undefined) {
+      await new Promise<void>((resolve) => {
+        barrier.arrived.push(resolve);
+        if (barrier.arrived.length < barrier.size) return;
+        this.barrier = undefined;
+        for (const release of barrier.arrived) release();
+      });
+    }
+    return { items };
+  }
+}
+
+interface StoredPost extends PostRecord {
+  deletedAt: Date | null;
+}
+
+/** The repository's contract in memory, for unit tests of the service's decisions. */
+export class InMemoryPostsRepository implements PostsRepository {
+  /** Every event appended, in order (the outbox). */
+  readonly outbox: EventEnvelope[] = [];
+  private readonly posts = new Map<string, StoredPost>();
+  /** media id -> post id */
+  private readonly claims = new Map<string, string>();
+
+  insert(post: NewPost, events: readonly EventEnvelope[]): Promise<InsertOutcome> {
+    const claimed = post.mediaIds.filter((id) => this.claims.has(id));
+    if (claimed.length > 0) return Promise.resolve({ inserted: false, claimedMediaIds: claimed });
+    for (const id of post.mediaIds) this.claims.set(id, post.id);
+    this.posts.set(post.id, {
+      ...post,
+      mediaIds: [...post.mediaIds],
+      hashtags: [...post.hashtags],
+      mentions: [...post.mentions],
+      status: post.publishedAt === null ? 'pending' : 'published',
+      failureReason: null,
+      deletedAt: null,
+    });
+    this.outbox.push(...events);
+    return Promise.resolve({ inserted: true });
+  }
+
+  findVisible(postIds: readonly string[], viewerId: string | undefined): Promise<PostRecord[]> {
+    return Promise.resolve(
+      postIds.flatMap((id) => {
+        const post = this.posts.get(id);
+        return post !== undefined && visible(post, viewerId) ? [record(post)] : [];
+      }),
+    );
+  }
+
+  listByAuthor(
+    authorId: string,
+    viewerId: string | undefined,
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<PostRecord[]> {
+    const rows = [...this.posts.values()]
+      .filter((post) => post.authorId === authorId && visible(post, viewerId))
+      .filter((post) => beforeId === undefined || compareIds(post.id, beforeId) < 0)
+      .sort((a, b) => compareIds(b.id, a.id))
+      .slice(0, limit);
+    return Promise.resolve(rows.map(record));
+  }
+
+  findPendingByMedia(mediaId: string): Promise<PostRecord[]> {
+    const post = this.posts.get(this.claims.get(mediaId) ?? '');
+    return Promise.resolve(
+      post !== undefined && post.status === 'pending' && post.deletedAt === null ? [record(post)] : [],
+    );
+  }
+
+  findOwnership(postId: string): Promise<PostOwnership | undefined> {
+    const post = this.posts.get(postId);
+    return Promise.resolve(
+      post && { authorId: post.authorId, status: post.status, deleted: post.deletedAt !== null },
+    );
+  }
+
+  publish(postId: string, publishedAt: Date, event: EventEnvelope<PostPublishedPayload>): Promise<boolean> {
+    const post = this.posts.get(postId);
+    if (post === undefined || post.status !== 'pending' || post.deletedAt !== null) {
+      return Promise.resolve(false);
+    }
+    post.status = 'published';
+    post.publishedAt = publishedAt;
+    this.outbox.push(event);
+    return Promise.resolve(true);
+  }
+
+  fail(postId: string, reason: string): Promise<boolean> {
+    const post = this.posts.get(postId);
+    if (post === undefined || post.status !== 'pending') return Promise.resolve(false);
+    post.status = 'failed';
+    post.failureReason = reason;
+    return Promise.resolve(true);
+  }
+
+  softDelete(postId: string, deletedAt: Date, event: EventEnvelope<PostDeletedPayload>): Promise<boolean> {
+    const post = this.posts.get(postId);
+    if (post === undefined || post.deletedAt !== null) return Promise.resolve(false);
+    post.deletedAt = deletedAt;
+    this.outbox.push(event);
+    return Promise.resolve(true);
+  }
+}
+
+function visible(post: StoredPost, viewerId: string | undefined): boolean {
+  return post.deletedAt === null && (post.status === 'published' || post.authorId === viewerId);
+}
+
+function record({ deletedAt: _deletedAt, ...post }: StoredPost): PostRecord {
+  return {
+    ...post,
+    mediaIds: [...post.mediaIds],
+    hashtags: [...post.hashtags],
+    mentions: [...post.mentions],
+  };
+}
