@@ -143,7 +143,8 @@ export function describeMediaAndPostScenarios(context: () => MediaScenarioContex
         const { response, bytes } = await fetchBytes(variant.url);
         expect(response.status).toBe(200);
         // On S3 the CDN in front of the bucket adds it (S3 cannot store that header).
-        if (servedByGateway(variant.url)) expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        if (servedByGateway(variant.url))
+          expect(response.headers.get('x-content-type-options')).toBe('nosniff');
         expect(variant.height).toBeGreaterThanOrEqual(variant.width);
         const text = bytes.toString('latin1');
         expect(text).not.toContain('Exif');
