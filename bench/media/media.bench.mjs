@@ -148,7 +148,11 @@ async function measureWholePipeline(inFlight) {
     const { accessToken } = await api('/api/auth/signup', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', email: 'bench@example.com', password: 'correct horse battery' }),
+      body: JSON.stringify({
+        username: 'bench',
+        email: 'bench@example.com',
+        password: 'correct horse battery',
+      }),
     });
     const auth = { authorization: `Bearer ${accessToken}` };
     // Settled media are awaited on the app's own event bus rather than by polling the API,
