@@ -21,7 +21,7 @@ import { serveWebApp } from './http/web-app.js';
 import { allRoutes } from './http/routes.js';
 import { idempotencyHooks } from './idempotency/idempotency.hooks.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
-import { mediaImageSources } from './media/media-csp.js';
+import { mediaImageSources, mediaUploadSources } from './media/media-csp.js';
 import { registerMediaFiles } from './media/media-files.route.js';
 import { registerUploadParsing } from './media/upload-parsing.js';
 import { buildOpenApiDocument } from './openapi/openapi.document.js';
@@ -117,6 +117,8 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
       directives: {
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:', 'blob:', ...mediaImageSources(options.storage)],
+        // Direct uploads go from the browser straight to the bucket.
+        'connect-src': ["'self'", ...(await mediaUploadSources(options.storage))],
         'upgrade-insecure-requests': null,
       },
     },

@@ -14,3 +14,19 @@ export function mediaImageSources(storage: Pick<ObjectStorage, 'publicUrl'>): st
   }
   return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [];
 }
+
+/**
+ * The Content-Security-Policy `connect-src` sources that direct uploads need: the origin
+ * presigned upload URLs point at (the S3 endpoint or bucket), nothing for the server's own
+ * upload URL. Presigning is local computation, so this costs no request.
+ */
+export async function mediaUploadSources(storage: Pick<ObjectStorage, 'presignPut'>): Promise<string[]> {
+  const presigned = await storage.presignPut('originals/csp-probe', {
+    contentType: 'image/jpeg',
+    bytes: 1,
+    expiresInSeconds: 60,
+  });
+  if (presigned === null) return [];
+  const url = new URL(presigned.url);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [];
+}
