@@ -46,6 +46,7 @@ import { DomainError } from '../../platform/errors.js';
 import { LocalDiskStorage } from '../../platform/storage/local-disk.storage.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import type { Principal } from '../auth/principal.js';
+import { checkDeclaredUpload } from '../../services/media/media.rules.js';
 import { createGatewayApp } from '../gateway.app.js';
 
 /*
@@ -82,12 +83,14 @@ class MemoryMedia implements MediaService {
 
   createMedia(request: CreateMediaRequest): Promise<Media> {
     this.createCalls += 1;
+    // The service's own rule for what an uploader may declare.
+    const mimeType = checkDeclaredUpload(request.contentType, request.bytes, MAX_BYTES);
     const id = String(this.nextId++);
     const media: Media = {
       id,
       ownerId: request.ownerId,
       status: MediaStatus.MEDIA_STATUS_PENDING,
-      mimeType: request.contentType,
+      mimeType,
       width: 0,
       height: 0,
       variants: [],

@@ -1,9 +1,8 @@
 import { MediaStatus, type Media, type MediaService } from '../../generated/glimpse/media/v1/media.js';
 import { DomainError, isDomainError } from '../../platform/errors.js';
 import type { ObjectStorage, PresignedPut } from '../../platform/storage/storage.port.js';
-import { SUPPORTED_MIME_TYPES } from '../../services/media/image/media-format.js';
 import type { UploadSource } from './upload-source.js';
-import { fileTooLarge, openImageUpload, type ImageUpload } from './upload-stream.js';
+import { openImageUpload, type ImageUpload } from './upload-stream.js';
 
 /** How long a client has to send the file of a direct upload, whichever the target, by default. */
 export const DEFAULT_UPLOAD_URL_TTL_SECONDS = 15 * 60;
@@ -21,11 +20,6 @@ export interface MediaUploaderOptions {
 export interface DirectUpload {
   media: Media;
   upload: PresignedPut;
-}
-
-/** `image/JPEG; charset=x` -> `image/jpeg` */
-function mediaType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
 }
 
 /**
@@ -73,14 +67,9 @@ export class MediaUploader {
 
   /** Reserves a media and says where to PUT its file: object storage itself, or this server. */
   async createDirectUpload(ownerId: string, contentType: string, bytes: number): Promise<DirectUpload> {
-    const type = mediaType(contentType);
-    if (!SUPPORTED_MIME_TYPES.includes(type)) {
-      throw DomainError.unsupportedMediaType(
-        `${contentType} is not accepted; upload one of ${SUPPORTED_MIME_TYPES.join(', ')}.`,
-      );
-    }
-    if (bytes > this.maxBytes) throw fileTooLarge(this.maxBytes);
-    const media = await this.media.createMedia({ ownerId, contentType: type, bytes: String(bytes) });
+    // The media service decides what is accepted (type, size) and normalises the type.
+    const media = await this.media.createMedia({ ownerId, contentType, bytes: String(bytes) });
+    const type = media.mimeType;
     const presigned = await this.storage.presignPut(media.originalKey, {
       contentType: type,
       bytes,

@@ -14,7 +14,7 @@ import { DomainError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
-import { SNIFF_BYTES, SUPPORTED_MIME_TYPES, sniffImage } from './image/media-format.js';
+import { SNIFF_BYTES, sniffImage } from './image/media-format.js';
 import {
   MEDIA_FAILED,
   MEDIA_UPLOADED,
@@ -22,6 +22,7 @@ import {
   type MediaUploadedPayload,
 } from './media.events.js';
 import { originalKey } from './media.keys.js';
+import { checkDeclaredUpload, formatBytes, tooLarge } from './media.rules.js';
 import type { MediaRecord, MediaRepository } from './media.repository.js';
 import type { MediaState } from './media.state.js';
 
@@ -70,19 +71,8 @@ export class MediaServiceImpl implements MediaService {
   async createMedia(request: CreateMediaRequest): Promise<Media> {
     if (!isId(request.ownerId))
       throw DomainError.invalid('Invalid owner', [{ path: 'ownerId', message: 'must be a user id' }]);
-    const mimeType = normalizeMimeType(request.contentType);
-    if (!SUPPORTED_MIME_TYPES.includes(mimeType)) {
-      throw DomainError.unsupportedMediaType(
-        `${request.contentType || 'This content type'} is not accepted; upload one of ${SUPPORTED_MIME_TYPES.join(', ')}`,
-      );
-    }
+    const mimeType = checkDeclaredUpload(request.contentType, request.bytes, this.maxBytes);
     const bytes = Number(request.bytes);
-    if (!Number.isSafeInteger(bytes) || bytes < 0) {
-      throw DomainError.invalid('Invalid size', [
-        { path: 'bytes', message: 'must be a non-negative integer' },
-      ]);
-    }
-    if (bytes > this.maxBytes) throw DomainError.tooLarge(this.tooLargeMessage());
     const record = await this.media.insert({
       id: this.ids.next(),
       ownerId: request.ownerId,
@@ -102,7 +92,7 @@ export class MediaServiceImpl implements MediaService {
     if (head === null) throw DomainError.conflict('The upload has not been received yet');
     if (head.bytes > this.maxBytes) {
       await this.fail(record, `The file is larger than ${formatBytes(this.maxBytes)}`);
-      throw DomainError.tooLarge(this.tooLargeMessage());
+      throw tooLarge(this.maxBytes);
     }
     // Decided from the bytes: a direct upload may have been anything at all.
     const sniffed = sniffImage(await this.readHead(key));
@@ -165,10 +155,6 @@ export class MediaServiceImpl implements MediaService {
     ]);
   }
 
-  private tooLargeMessage(): string {
-    return `Photos can be at most ${formatBytes(this.maxBytes)}`;
-  }
-
   private event(type: string, key: string, payload: unknown): EventEnvelope {
     const traceparent = this.traceparent();
     return {
@@ -197,16 +183,6 @@ export function toMedia(record: MediaRecord): Media {
     originalKey: originalKey(record.id),
     bytes: String(record.bytes),
   };
-}
-
-/** `image/JPEG; charset=x` -> `image/jpeg`. */
-export function normalizeMimeType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
-}
-
-export function formatBytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
 }
 
 /** The first `count` bytes of a stream (fewer if it is shorter), then the stream is released. */
