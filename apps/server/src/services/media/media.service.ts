@@ -10,8 +10,8 @@ import {
   type MediaList,
   type MediaService,
 } from '../../generated/glimpse/media/v1/media.js';
+import { EventFactory } from '../../platform/events/event-factory.js';
 import { DomainError } from '../../platform/errors.js';
-import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import { SNIFF_BYTES, sniffImage } from './image/media-format.js';
@@ -57,7 +57,7 @@ export class MediaServiceImpl implements MediaService {
   private readonly ids: { next(): string };
   private readonly maxBytes: number;
   private readonly now: () => Date;
-  private readonly traceparent: () => string | undefined;
+  private readonly events: EventFactory;
 
   constructor(deps: MediaServiceDeps) {
     this.media = deps.media;
@@ -65,7 +65,7 @@ export class MediaServiceImpl implements MediaService {
     this.ids = deps.ids;
     this.maxBytes = deps.limits.maxBytes;
     this.now = deps.now ?? (() => new Date());
-    this.traceparent = deps.traceparent ?? (() => undefined);
+    this.events = new EventFactory(deps.ids, deps.traceparent);
   }
 
   async createMedia(request: CreateMediaRequest): Promise<Media> {
@@ -105,7 +105,7 @@ export class MediaServiceImpl implements MediaService {
       record.id,
       'uploaded',
       { mimeType: sniffed.mimeType, bytes: head.bytes },
-      [this.event(MEDIA_UPLOADED, record.id, payload)],
+      [this.events.create(MEDIA_UPLOADED, record.id, payload, this.now())],
     );
     // Lost a race with a concurrent completion: whatever it did is the answer.
     return toMedia(uploaded ?? (await this.owned(record.id, record.ownerId)));
@@ -151,20 +151,8 @@ export class MediaServiceImpl implements MediaService {
   private async fail(record: MediaRecord, reason: string): Promise<void> {
     const payload: MediaFailedPayload = { mediaId: record.id, ownerId: record.ownerId, reason };
     await this.media.transition(record.id, 'failed', { failureReason: reason }, [
-      this.event(MEDIA_FAILED, record.id, payload),
+      this.events.create(MEDIA_FAILED, record.id, payload, this.now()),
     ]);
-  }
-
-  private event(type: string, key: string, payload: unknown): EventEnvelope {
-    const traceparent = this.traceparent();
-    return {
-      id: this.ids.next(),
-      type,
-      key,
-      occurredAt: this.now().toISOString(),
-      payload,
-      ...(traceparent !== undefined && { traceparent }),
-    };
   }
 }
 

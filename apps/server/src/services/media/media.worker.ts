@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 import { Semaphore } from '../../platform/concurrency/semaphore.js';
+import { EventFactory } from '../../platform/events/event-factory.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import { ImageRejectedError } from './image/image.errors.js';
@@ -56,11 +57,13 @@ export class MediaWorker {
   private readonly semaphore: Semaphore;
   private readonly maxAttempts: number;
   private readonly now: () => Date;
+  private readonly events: EventFactory;
 
   constructor(private readonly deps: MediaWorkerDeps) {
     this.semaphore = new Semaphore(deps.concurrency);
     this.maxAttempts = deps.maxAttempts ?? 3;
     this.now = deps.now ?? (() => new Date());
+    this.events = new EventFactory(deps.ids);
   }
 
   /** The `media.uploaded` handler. */
@@ -118,7 +121,7 @@ export class MediaWorker {
         placeholder: image.placeholder,
         variants,
       },
-      [this.event(MEDIA_READY, claimed.id, payload, traceparent)],
+      [this.events.create(MEDIA_READY, claimed.id, payload, this.now(), traceparent)],
     );
     finish('ready');
     return ready;
@@ -160,19 +163,8 @@ export class MediaWorker {
   ): Promise<MediaRecord | undefined> {
     const payload: MediaFailedPayload = { mediaId: media.id, ownerId: media.ownerId, reason };
     return this.deps.media.transition(media.id, 'failed', { failureReason: reason }, [
-      this.event(MEDIA_FAILED, media.id, payload, traceparent),
+      this.events.create(MEDIA_FAILED, media.id, payload, this.now(), traceparent),
     ]);
-  }
-
-  private event(type: string, key: string, payload: unknown, traceparent?: string): EventEnvelope {
-    return {
-      id: this.deps.ids.next(),
-      type,
-      key,
-      occurredAt: this.now().toISOString(),
-      payload,
-      ...(traceparent !== undefined && { traceparent }),
-    };
   }
 }
 

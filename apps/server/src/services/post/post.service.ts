@@ -15,6 +15,7 @@ import {
   type PostService,
   type SettleMediaRequest,
 } from '../../generated/glimpse/post/v1/post.js';
+import { EventFactory } from '../../platform/events/event-factory.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { isId } from '../../platform/ids/snowflake.js';
@@ -61,14 +62,14 @@ export class PostServiceImpl implements PostService {
   private readonly media: Pick<MediaService, 'getMediaBatch'>;
   private readonly ids: { next(): string };
   private readonly now: () => Date;
-  private readonly traceparent: () => string | undefined;
+  private readonly events: EventFactory;
 
   constructor(deps: PostServiceDeps) {
     this.posts = deps.posts;
     this.media = deps.media;
     this.ids = deps.ids;
     this.now = deps.now ?? (() => new Date());
-    this.traceparent = deps.traceparent ?? (() => undefined);
+    this.events = new EventFactory(deps.ids, deps.traceparent);
   }
 
   async createPost(request: CreatePostRequest): Promise<Post> {
@@ -152,10 +153,12 @@ export class PostServiceImpl implements PostService {
     if (post.deleted) return EMPTY;
 
     const now = this.now();
-    const event: EventEnvelope<PostDeletedPayload> = {
-      ...this.envelope(POST_DELETED, now, postId),
-      payload: { postId, authorId, deletedAt: now.toISOString() },
-    };
+    const event = this.events.create<PostDeletedPayload>(
+      POST_DELETED,
+      postId,
+      { postId, authorId, deletedAt: now.toISOString() },
+      now,
+    );
     // A concurrent delete may win the race; either way the post is deleted and announced once.
     await this.posts.softDelete(postId, now, event);
     return EMPTY;
@@ -227,27 +230,18 @@ export class PostServiceImpl implements PostService {
   }
 
   private publishedEvent(post: PostRecord, publishedAt: Date): EventEnvelope<PostPublishedPayload> {
-    return {
-      ...this.envelope(POST_PUBLISHED, publishedAt, post.id),
-      payload: {
+    return this.events.create<PostPublishedPayload>(
+      POST_PUBLISHED,
+      post.id,
+      {
         postId: post.id,
         authorId: post.authorId,
         mediaIds: post.mediaIds,
         createdAt: post.createdAt.toISOString(),
         publishedAt: publishedAt.toISOString(),
       },
-    };
-  }
-
-  private envelope(type: string, now: Date, key: string): Omit<EventEnvelope, 'payload'> {
-    const traceparent = this.traceparent();
-    return {
-      id: this.ids.next(),
-      type,
-      occurredAt: now.toISOString(),
-      key,
-      ...(traceparent !== undefined && { traceparent }),
-    };
+      publishedAt,
+    );
   }
 }
 

@@ -15,8 +15,8 @@ import type {
   UpdateProfileRequest,
   UserService,
 } from '../../generated/glimpse/user/v1/user.js';
+import { EventFactory } from '../../platform/events/event-factory.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
-import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage, type Page } from '../../platform/pagination/cursor.js';
 import type { FollowListRecord, FollowsRepository } from './follows.repository.js';
@@ -60,14 +60,14 @@ export class UserServiceImpl implements UserService {
   private readonly follows: FollowsRepository;
   private readonly ids: { next(): string };
   private readonly now: () => Date;
-  private readonly traceparent: () => string | undefined;
+  private readonly events: EventFactory;
 
   constructor(deps: UserServiceDeps) {
     this.profiles = deps.profiles;
     this.follows = deps.follows;
     this.ids = deps.ids;
     this.now = deps.now ?? (() => new Date());
-    this.traceparent = deps.traceparent ?? (() => undefined);
+    this.events = new EventFactory(deps.ids, deps.traceparent);
   }
 
   async createProfile(request: CreateProfileRequest): Promise<Profile> {
@@ -170,15 +170,12 @@ export class UserServiceImpl implements UserService {
     const followee = await this.followee(request);
     const now = this.now();
     const followId = this.ids.next();
-    const event: EventEnvelope<FollowCreatedPayload> = {
-      ...this.envelope(FOLLOW_CREATED, now, followee.userId),
-      payload: {
-        followerId: request.followerId,
-        followeeId: followee.userId,
-        followId,
-        createdAt: now.toISOString(),
-      },
-    };
+    const event = this.events.create<FollowCreatedPayload>(
+      FOLLOW_CREATED,
+      followee.userId,
+      { followerId: request.followerId, followeeId: followee.userId, followId, createdAt: now.toISOString() },
+      now,
+    );
     const outcome = await this.follows.follow(
       { id: followId, followerId: request.followerId, followeeId: followee.userId, createdAt: now },
       event,
@@ -189,18 +186,18 @@ export class UserServiceImpl implements UserService {
   async unfollow(request: FollowRequest): Promise<FollowResult> {
     const followee = await this.followee(request);
     const now = this.now();
-    const outcome = await this.follows.unfollow(
-      request.followerId,
-      followee.userId,
-      (followId): EventEnvelope<FollowRemovedPayload> => ({
-        ...this.envelope(FOLLOW_REMOVED, now, followee.userId),
-        payload: {
+    const outcome = await this.follows.unfollow(request.followerId, followee.userId, (followId) =>
+      this.events.create<FollowRemovedPayload>(
+        FOLLOW_REMOVED,
+        followee.userId,
+        {
           followerId: request.followerId,
           followeeId: followee.userId,
           followId,
           removedAt: now.toISOString(),
         },
-      }),
+        now,
+      ),
     );
     return { following: false, followerCount: outcome.followerCount };
   }
@@ -253,17 +250,6 @@ export class UserServiceImpl implements UserService {
     const user = await this.profiles.findByUsername(normalizeUsername(request.username));
     if (user === undefined) throw DomainError.notFound('User not found');
     return { user, before, limit };
-  }
-
-  private envelope(type: string, now: Date, key: string): Omit<EventEnvelope, 'payload'> {
-    const traceparent = this.traceparent();
-    return {
-      id: this.ids.next(),
-      type,
-      occurredAt: now.toISOString(),
-      key,
-      ...(traceparent !== undefined && { traceparent }),
-    };
   }
 }
 
