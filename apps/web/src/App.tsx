@@ -15,11 +15,13 @@ import { AppShell } from '#/components/layout/AppShell';
 import { ErrorState } from '#/components/States';
 import { Toaster } from '#/components/Toaster';
 import { LogoMark } from '#/components/Wordmark';
+import { CreateScreen } from '#/screens/CreateScreen';
 import { EditProfileScreen } from '#/screens/EditProfileScreen';
 import { FollowListScreen } from '#/screens/FollowListScreen';
 import { HomeScreen } from '#/screens/HomeScreen';
 import { LoginScreen } from '#/screens/LoginScreen';
 import { NotFoundScreen } from '#/screens/NotFoundScreen';
+import { PostScreen } from '#/screens/PostScreen';
 import { ProfileScreen } from '#/screens/ProfileScreen';
 import { SearchScreen } from '#/screens/SearchScreen';
 import { SignupScreen } from '#/screens/SignupScreen';
@@ -133,8 +135,10 @@ const router = createBrowserRouter([
             children: [
               { index: true, element: <HomeScreen /> },
               { path: '/settings/profile', element: <EditProfileScreen /> },
+              { path: '/create', element: <CreateScreen /> },
             ],
           },
+          { path: '/p/:id', element: <PostScreen /> },
           { path: '/search', element: <SearchScreen /> },
           { path: '/u/:username', element: <ProfileScreen /> },
           { path: '/u/:username/followers', element: <FollowListScreen relation="followers" /> },

@@ -68,7 +68,11 @@ function send(target: UploadTarget, file: Blob, token: string | undefined, optio
  * like every `api` call) and the Idempotency-Key; a presigned object-storage URL gets exactly
  * the headers it was signed with and nothing else. Throws an ApiError from the problem body.
  */
-export async function sendFile(target: UploadTarget, file: Blob, options: SendFileOptions = {}): Promise<void> {
+export async function sendFile(
+  target: UploadTarget,
+  file: Blob,
+  options: SendFileOptions = {},
+): Promise<void> {
   const own = isOwnServer(target.url);
   const token = own ? await currentAccessToken() : undefined;
   let xhr = await send(target, file, token, own ? options : { ...options, idempotencyKey: undefined });

@@ -3,7 +3,7 @@ import { Link, type LinkProps } from 'react-router';
 
 import { Spinner } from '#/components/Spinner';
 
-type Variant = 'primary' | 'secondary' | 'ghost' | 'outline';
+type Variant = 'primary' | 'secondary' | 'ghost' | 'outline' | 'danger';
 type Size = 'sm' | 'md' | 'lg';
 
 const VARIANTS: Record<Variant, string> = {
@@ -11,6 +11,8 @@ const VARIANTS: Record<Variant, string> = {
   secondary: 'bg-soft text-ink hover:bg-soft-hover disabled:text-muted',
   ghost: 'text-ink hover:bg-soft disabled:text-muted',
   outline: 'border border-line bg-white text-ink hover:bg-canvas disabled:text-muted',
+  /** A ghost button for destructive actions (delete). */
+  danger: 'text-danger hover:bg-danger/8 disabled:text-muted',
 };
 
 const SIZES: Record<Size, string> = {

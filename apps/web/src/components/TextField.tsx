@@ -99,6 +99,11 @@ interface CountedTextAreaProps extends Omit<
   onValueChange: (value: string) => void;
   maxLength: number;
   error?: string | undefined;
+  /**
+   * How the limit counts, when not in UTF-16 units as `maxlength` does (captions count code
+   * points, so an emoji is one). The caller then keeps the value within the limit.
+   */
+  countOf?: (value: string) => number;
 }
 
 /** A textarea with a live "12 / 150" counter that turns red at the limit. */
@@ -108,6 +113,7 @@ export function CountedTextArea({
   onValueChange,
   maxLength,
   error,
+  countOf,
   className = '',
   ...props
 }: CountedTextAreaProps) {
@@ -115,7 +121,8 @@ export function CountedTextArea({
   const counterId = `${id}-counter`;
   const errorId = `${id}-error`;
   const [focused, setFocused] = useState(false);
-  const full = value.length >= maxLength;
+  const used = countOf ? countOf(value) : value.length;
+  const full = used >= maxLength;
   return (
     <div className={`space-y-1.5 ${className}`}>
       <label htmlFor={id} className="block text-sm font-semibold">
@@ -127,7 +134,7 @@ export function CountedTextArea({
         <textarea
           id={id}
           value={value}
-          maxLength={maxLength}
+          maxLength={countOf ? undefined : maxLength}
           onChange={(event) => onValueChange(event.target.value)}
           onFocus={() => setFocused(true)}
           onBlur={() => setFocused(false)}
@@ -141,7 +148,7 @@ export function CountedTextArea({
           className={`px-3.5 pb-2 text-right text-xs tabular-nums ${full ? 'font-semibold text-danger' : 'text-muted'}`}
         >
           <span className="sr-only">Characters used: </span>
-          {value.length} / {maxLength}
+          {used} / {maxLength}
         </p>
       </div>
       <FieldError id={errorId} message={error} />

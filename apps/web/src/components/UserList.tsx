@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import { Avatar } from '#/components/Avatar';
@@ -41,10 +41,13 @@ export function LoadMore({
   hasNextPage,
   isFetchingNextPage,
   fetchNextPage,
+  placeholder,
 }: {
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => unknown;
+  /** What shows while the next page loads; two skeleton rows of people by default. */
+  placeholder?: ReactNode;
 }) {
   const sentinel = useRef<HTMLDivElement>(null);
   const latest = useRef(fetchNextPage);
@@ -69,10 +72,12 @@ export function LoadMore({
   return (
     <div ref={sentinel}>
       {isFetchingNextPage ? (
-        <ul aria-hidden="true">
-          <UserRowSkeleton />
-          <UserRowSkeleton />
-        </ul>
+        (placeholder ?? (
+          <ul aria-hidden="true">
+            <UserRowSkeleton />
+            <UserRowSkeleton />
+          </ul>
+        ))
       ) : (
         <div className="flex justify-center py-4">
           <Button variant="outline" size="sm" onClick={() => void fetchNextPage()}>

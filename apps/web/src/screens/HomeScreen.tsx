@@ -16,7 +16,6 @@ import { useTitle } from '#/lib/use-title';
 import { useSession } from '#/state/session';
 
 const COMING: readonly { icon: ComponentType<IconProps>; title: string; body: string }[] = [
-  { icon: PlusSquareIcon, title: 'Share photos', body: 'Post up to ten photos at a time.' },
   { icon: CompassIcon, title: 'Explore', body: 'Popular posts from everyone.' },
   { icon: HeartIcon, title: 'Notifications', body: 'Likes, comments and new followers.' },
   { icon: ChartIcon, title: 'Analytics', body: 'See who your photos reach.' },
@@ -65,15 +64,16 @@ export function HomeScreen() {
           </h1>
           <p className="mx-auto mt-2 max-w-sm text-[15px] leading-relaxed text-muted">
             Photos from the people you follow will show up here soon. Until then, find people you know and
-            follow them.
+            share a photo of your own.
           </p>
           <div className="mt-7 flex flex-col justify-center gap-2 sm:flex-row">
             <ButtonLink to="/search" size="lg">
               <SearchIcon size={18} strokeWidth={2.4} />
               Find people
             </ButtonLink>
-            <ButtonLink to="/settings/profile" size="lg" variant="secondary">
-              Edit profile
+            <ButtonLink to="/create" size="lg" variant="secondary">
+              <PlusSquareIcon size={18} strokeWidth={2.2} />
+              Share a photo
             </ButtonLink>
           </div>
         </section>

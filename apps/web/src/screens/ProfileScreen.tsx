@@ -3,12 +3,15 @@ import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '#/api/problem';
 import { Avatar } from '#/components/Avatar';
 import { Button, ButtonLink } from '#/components/Button';
-import { CameraIcon, CheckIcon, GridIcon, SearchIcon, UserIcon } from '#/components/icons';
+import { CameraIcon, CheckIcon, GridIcon, PlusSquareIcon, SearchIcon, UserIcon } from '#/components/icons';
+import { PostGrid, PostGridSkeleton } from '#/components/post/PostGrid';
 import { Skeleton } from '#/components/Skeleton';
 import { EmptyState, ErrorState } from '#/components/States';
+import { LoadMore } from '#/components/UserList';
 import { formatCount, plural } from '#/lib/format';
 import { useTitle } from '#/lib/use-title';
 import { useFollowMutation } from '#/state/mutations/follow';
+import { useUserPostsInfiniteQuery } from '#/state/queries/posts';
 import { useUserQuery, type User } from '#/state/queries/users';
 import { useSession } from '#/state/session';
 
@@ -138,27 +141,79 @@ function ProfileSkeleton() {
   );
 }
 
+function PostsBody({ user, isMe }: { user: User; isMe: boolean }) {
+  const list = useUserPostsInfiniteQuery(user.username);
+  const name = user.displayName || user.username;
+  if (list.data) {
+    const posts = list.data.pages.flatMap((page) => page.items);
+    if (posts.length === 0) {
+      return isMe ? (
+        <EmptyState
+          icon={<CameraIcon size={30} strokeWidth={1.6} />}
+          title="Share your first photo"
+          headingLevel={3}
+          action={
+            <ButtonLink to="/create">
+              <PlusSquareIcon size={16} strokeWidth={2.4} />
+              Share a photo
+            </ButtonLink>
+          }
+        >
+          When you share photos, they’ll appear on your profile.
+        </EmptyState>
+      ) : (
+        <EmptyState icon={<CameraIcon size={30} strokeWidth={1.6} />} title="No posts yet" headingLevel={3}>
+          When @{user.username} shares photos, you’ll see them here.
+        </EmptyState>
+      );
+    }
+    return (
+      <>
+        <PostGrid posts={posts} label={`Posts by ${name}`} />
+        {list.isFetchNextPageError ? (
+          <ErrorState
+            error={list.error}
+            title="Couldn’t load more posts"
+            onRetry={() => void list.fetchNextPage()}
+            retrying={list.isFetchingNextPage}
+          />
+        ) : (
+          <LoadMore
+            hasNextPage={list.hasNextPage}
+            isFetchingNextPage={list.isFetchingNextPage}
+            fetchNextPage={() => list.fetchNextPage()}
+            placeholder={<PostGridSkeleton tiles={3} label="Loading more posts" />}
+          />
+        )}
+      </>
+    );
+  }
+  if (list.isError) {
+    return (
+      <ErrorState
+        error={list.error}
+        title="Couldn’t load the posts"
+        onRetry={() => void list.refetch()}
+        retrying={list.isFetching}
+      />
+    );
+  }
+  return <PostGridSkeleton />;
+}
+
 function PostsSection({ user, isMe }: { user: User; isMe: boolean }) {
   return (
     <section aria-labelledby="posts-tab" className="mt-8 border-t border-hairline md:mx-8">
       <div className="flex justify-center">
         <h2
           id="posts-tab"
-          className="-mt-px flex items-center gap-1.5 border-t border-ink pt-4 text-xs font-semibold tracking-widest uppercase"
+          className="-mt-px flex items-center gap-1.5 border-t border-ink pt-4 pb-4 text-xs font-semibold tracking-widest uppercase"
         >
           <GridIcon size={14} />
           Posts
         </h2>
       </div>
-      {isMe ? (
-        <EmptyState icon={<CameraIcon size={30} strokeWidth={1.6} />} title="Share photos" headingLevel={3}>
-          When you share photos, they’ll appear on your profile. Uploading arrives with the next release.
-        </EmptyState>
-      ) : (
-        <EmptyState icon={<CameraIcon size={30} strokeWidth={1.6} />} title="No posts yet" headingLevel={3}>
-          When @{user.username} shares photos, you’ll see them here.
-        </EmptyState>
-      )}
+      <PostsBody user={user} isMe={isMe} />
     </section>
   );
 }

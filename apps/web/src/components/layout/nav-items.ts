@@ -25,7 +25,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Home', icon: HomeIcon, to: () => '/', mobile: true },
   { label: 'Search', icon: SearchIcon, to: () => '/search', mobile: true },
   { label: 'Explore', icon: CompassIcon, to: null, mobile: false },
-  { label: 'Create', icon: PlusSquareIcon, to: null, mobile: true },
+  { label: 'Create', icon: PlusSquareIcon, to: () => '/create', mobile: true },
   { label: 'Notifications', icon: HeartIcon, to: null, mobile: true },
   { label: 'Analytics', icon: ChartIcon, to: null, mobile: false },
   { label: 'Profile', icon: UserIcon, to: (username) => `/u/${username}`, mobile: true },

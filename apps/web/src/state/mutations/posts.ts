@@ -1,0 +1,79 @@
+import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+
+import { api, unwrap } from '#/api/client';
+import { postKeys, type Post, type PostPage } from '#/state/queries/posts';
+import { userKeys, type Me, type User } from '#/state/queries/users';
+
+export interface NewPost {
+  caption: string;
+  mediaIds: string[];
+  /** One per attempt to share: a retry after a lost answer must not post twice. */
+  idempotencyKey: string;
+}
+
+function withPostCount<T extends User | Me>(user: T, delta: number): T {
+  return { ...user, postCount: Math.max(0, user.postCount + delta) };
+}
+
+/** Shares a post; its page and the author's grid and count know about it at once. */
+export function useCreatePostMutation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ caption, mediaIds, idempotencyKey }: NewPost) =>
+      unwrap(
+        api.POST('/api/posts', {
+          body: { caption, mediaIds },
+          params: { header: { 'Idempotency-Key': idempotencyKey } },
+        }),
+      ),
+    onSuccess: (post) => {
+      queryClient.setQueryData(postKeys.detail(post.id), post);
+      const username = post.author.username;
+      void queryClient.invalidateQueries({ queryKey: postKeys.byUser(username) });
+      void queryClient.invalidateQueries({ queryKey: userKeys.profile(username) });
+      void queryClient.invalidateQueries({ queryKey: userKeys.me() });
+    },
+  });
+}
+
+/**
+ * Deletes one of your posts. The caller moves away from the post first (see `forget`), so
+ * nothing on screen asks for it again and meets a 404.
+ */
+export function useDeletePostMutation(post: Post) {
+  const queryClient = useQueryClient();
+  const username = post.author.username;
+  return useMutation({
+    mutationFn: (idempotencyKey: string) =>
+      unwrap(
+        api.DELETE('/api/posts/{id}', {
+          params: { path: { id: post.id }, header: { 'Idempotency-Key': idempotencyKey } },
+        }),
+      ),
+    onSuccess: () => {
+      queryClient.setQueryData<InfiniteData<PostPage>>(postKeys.byUser(username), (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                items: page.items.filter((item) => item.id !== post.id),
+              })),
+            }
+          : data,
+      );
+      queryClient.setQueryData<User>(userKeys.profile(username), (user) => user && withPostCount(user, -1));
+      queryClient.setQueryData<Me>(userKeys.me(), (me) =>
+        me && me.id === post.author.id ? withPostCount(me, -1) : me,
+      );
+      void queryClient.invalidateQueries({ queryKey: postKeys.byUser(username) });
+      void queryClient.invalidateQueries({ queryKey: userKeys.profile(username) });
+    },
+  });
+}
+
+/** Drops a deleted post from the cache, once no screen shows it any more. */
+export function useForgetPost() {
+  const queryClient = useQueryClient();
+  return (id: string) => queryClient.removeQueries({ queryKey: postKeys.detail(id), exact: true });
+}
