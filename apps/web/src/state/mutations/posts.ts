@@ -67,10 +67,18 @@ export function useDeletePostMutation(post: Post) {
         me && me.id === post.author.id ? withPostCount(me, -1) : me,
       );
       void queryClient.invalidateQueries({ queryKey: postKeys.byUser(username) });
-      void queryClient.invalidateQueries({ queryKey: userKeys.profile(username) });
+      // postCount follows post.deleted asynchronously on the server: refetching the profile
+      // now could bring back the old count, so the local one stands until the server caught up.
+      setTimeout(
+        () => void queryClient.invalidateQueries({ queryKey: userKeys.profile(username) }),
+        COUNT_SETTLE_MS,
+      );
     },
   });
 }
+
+/** Comfortably more than the server takes to apply a post event to the author's postCount. */
+const COUNT_SETTLE_MS = 5000;
 
 /** Drops a deleted post from the cache, once no screen shows it any more. */
 export function useForgetPost() {
