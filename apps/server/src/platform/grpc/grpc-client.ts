@@ -20,7 +20,7 @@ import {
   type BreakerPermit,
   type BreakerState,
   type CircuitBreakerOptions,
-} from './circuit-breaker.js';
+} from '../resilience/circuit-breaker.js';
 import {
   isSideEffectFree,
   methodPath,
