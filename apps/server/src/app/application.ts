@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AuthServiceDefinition } from '../generated/glimpse/auth/v1/auth.js';
+import { FeedServiceDefinition } from '../generated/glimpse/feed/v1/feed.js';
 import { MediaServiceDefinition } from '../generated/glimpse/media/v1/media.js';
 import { PostServiceDefinition } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition } from '../generated/glimpse/user/v1/user.js';
@@ -59,6 +60,7 @@ async function startGateway(
     users: required(services.users, 'the user service'),
     media: required(services.media, 'the media service'),
     posts: required(services.posts, 'the post service'),
+    feed: required(services.feed, 'the feed service'),
     storage: required(infrastructure.storage, 'object storage'),
     mediaMaxBytes: config.media.maxBytes,
     mediaUploadUrlTtlSeconds: config.media.uploadUrlTtlSeconds,
@@ -123,10 +125,11 @@ export async function startApplication(
       plan,
       sql: infrastructure.sql,
       storage: infrastructure.storage,
+      cache: infrastructure.cache,
       ids,
       accessTokens,
       logger,
-      registry: metrics.registry,
+      metrics,
     });
     closers.unshift(() => {
       services.close();
@@ -153,6 +156,7 @@ export async function startApplication(
       bus: infrastructure.bus,
       sql: infrastructure.sql,
       storage: infrastructure.storage,
+      cache: infrastructure.cache,
       services,
       ids,
       metrics,
@@ -178,6 +182,8 @@ export async function startApplication(
         server.addService(MediaServiceDefinition, required(services.local.media, 'the media service'));
       if (role === 'post')
         server.addService(PostServiceDefinition, required(services.local.post, 'the post service'));
+      if (role === 'feed')
+        server.addService(FeedServiceDefinition, required(services.local.feed, 'the feed service'));
       grpcPorts[role] = await server.start();
       closers.unshift(() => server.stop(config.shutdown.graceMs));
     }

@@ -1,3 +1,4 @@
+import type { Cache } from '../platform/cache/cache.port.js';
 import type { Config } from '../platform/config/config.js';
 import type { EventBus, EventHandler, Subscription } from '../platform/events/events.port.js';
 import type { IdGenerator } from '../platform/ids/snowflake.js';
@@ -6,6 +7,8 @@ import type { SqlDatabase } from '../platform/sql/sql.port.js';
 import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import sharp from 'sharp';
 
+import { FANOUT_TOPICS, FanoutWorker } from '../services/feed/fanout.worker.js';
+import { feedSettings } from '../services/feed/feed.settings.js';
 import { HeicDecoder } from '../services/media/image/heic.decoder.js';
 import { ImageProcessor } from '../services/media/image/image.processor.js';
 import { MEDIA_FAILED, MEDIA_READY, MEDIA_UPLOADED } from '../services/media/media.events.js';
@@ -22,6 +25,7 @@ export interface ConsumerDependencies {
   bus: EventBus | undefined;
   sql: SqlDatabase | undefined;
   storage: ObjectStorage | undefined;
+  cache: Cache | undefined;
   services: Services;
   ids: IdGenerator;
   metrics: Metrics;
@@ -65,6 +69,21 @@ export async function startConsumers(deps: ConsumerDependencies): Promise<Subscr
       },
     });
     wanted.push({ group: 'media-worker', topics: [MEDIA_UPLOADED], handler: worker.handle });
+  }
+
+  if (plan.fanout) {
+    const fanout = new FanoutWorker({
+      cache: required(deps.cache, 'the cache'),
+      users: required(deps.services.users, 'the user service'),
+      posts: required(deps.services.posts, 'the post service'),
+      settings: feedSettings(config),
+      observer: {
+        delivered: (count) => metrics.fanoutDeliveriesTotal.inc(count),
+        lagSeconds: (seconds) => metrics.fanoutLagSeconds.observe(seconds),
+        skippedCelebrity: () => metrics.fanoutCelebrityPostsTotal.inc(),
+      },
+    });
+    wanted.push({ group: 'fanout', topics: FANOUT_TOPICS, handler: fanout.handle });
   }
 
   const posts = deps.services.local.post;

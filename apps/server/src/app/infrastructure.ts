@@ -11,6 +11,7 @@ import type { EventBusErrorListener } from '../platform/events/delivery.retry.js
 import type { EventBus } from '../platform/events/events.port.js';
 import { KafkaEventBus } from '../platform/events/kafka.event-bus.js';
 import { MemoryEventBus } from '../platform/events/memory.event-bus.js';
+import { NamespacedEventBus } from '../platform/events/namespaced.event-bus.js';
 import { TOPICS } from '../platform/events/topics.js';
 import { PgliteDatabase } from '../platform/sql/pglite.database.js';
 import { PostgresDatabase } from '../platform/sql/postgres.database.js';
@@ -73,11 +74,12 @@ function openBus(config: Config, logger: Logger): EventBus {
       'event bus error',
     );
   if (config.kafka.brokers) {
-    return new KafkaEventBus({
+    const kafka = new KafkaEventBus({
       brokers: config.kafka.brokers.map(formatHostPort),
       clientId: config.kafka.clientId,
       onError,
     });
+    return config.kafka.namespace ? new NamespacedEventBus(kafka, config.kafka.namespace) : kafka;
   }
   return new MemoryEventBus({ onError });
 }

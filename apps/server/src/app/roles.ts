@@ -2,7 +2,13 @@ import { hasRole, type Config, type GrpcServiceRole } from '../platform/config/c
 import type { InfrastructureNeeds } from './infrastructure.js';
 
 /** The service roles: each owns a .proto service and, run on its own, a gRPC port. */
-export const SERVICE_ROLES = ['auth', 'user', 'media', 'post'] as const satisfies readonly GrpcServiceRole[];
+export const SERVICE_ROLES = [
+  'auth',
+  'user',
+  'media',
+  'post',
+  'feed',
+] as const satisfies readonly GrpcServiceRole[];
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /**
@@ -14,6 +20,8 @@ export interface RolePlan {
   outboxRelay: boolean;
   /** Turns uploaded originals into variants (consumes `media.uploaded`). */
   mediaWorker: boolean;
+  /** Pushes published posts into followers' feeds (consumes `post.*` and `follow.*`). */
+  fanout: boolean;
   /** Services whose implementation runs in this process. */
   local: ReadonlySet<ServiceRole>;
   /** Local services exposed over gRPC: every local one, unless the process runs `all`. */
@@ -27,20 +35,24 @@ export function planRoles(config: Pick<Config, 'roles'>): RolePlan {
   const gateway = hasRole(config, 'gateway');
   const outboxRelay = hasRole(config, 'outbox-relay');
   const mediaWorker = hasRole(config, 'media-worker');
+  const fanout = hasRole(config, 'fanout');
   // The post service waits for media.ready/failed; the user service counts posts from post.*.
-  const consumes = mediaWorker || local.has('post') || local.has('user');
+  const consumes = mediaWorker || fanout || local.has('post') || local.has('user');
   return {
     gateway,
     outboxRelay,
     mediaWorker,
+    fanout,
     local,
     // The monolith calls its services in process; nothing needs to reach them from outside.
     served: monolith ? new Set() : local,
     infrastructure: {
-      // Services keep their truth in SQL and write their events to the outbox, in SQL too.
-      sql: local.size > 0 || outboxRelay || mediaWorker,
-      // Rate limits and idempotency records live in the cache.
-      cache: gateway,
+      // Services keep their truth in SQL and write their events to the outbox, in SQL too;
+      // the feed keeps nothing of its own (Redis, and the post and user services).
+      sql: [...local].some((role) => role !== 'feed') || outboxRelay || mediaWorker,
+      // Rate limits and idempotency records live in the cache; so do feeds, their authors'
+      // recent posts, and the post cache.
+      cache: gateway || fanout || local.has('feed') || local.has('post'),
       events: outboxRelay || consumes,
       // Uploads stream through the gateway into storage; the media service checks them there
       // and the worker reads originals and writes variants.

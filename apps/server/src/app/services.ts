@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 
 import { AuthServiceDefinition, type AuthService } from '../generated/glimpse/auth/v1/auth.js';
+import { FeedServiceDefinition, type FeedService } from '../generated/glimpse/feed/v1/feed.js';
 import { MediaServiceDefinition, type MediaService } from '../generated/glimpse/media/v1/media.js';
 import { PostServiceDefinition, type PostService } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition, type UserService } from '../generated/glimpse/user/v1/user.js';
@@ -11,6 +11,9 @@ import type { UnaryServiceDefinition } from '../platform/grpc/grpc-definition.js
 import type { HealthCheck } from '../platform/health/health.controller.js';
 import type { IdGenerator } from '../platform/ids/snowflake.js';
 import type { AccessTokens } from '../platform/security/access-tokens.js';
+import type { Cache } from '../platform/cache/cache.port.js';
+import type { Metrics } from '../platform/metrics/metrics.js';
+import { CircuitBreaker } from '../platform/resilience/circuit-breaker.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
 import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import { injectTraceparent } from '../platform/telemetry/tracing.js';
@@ -18,6 +21,9 @@ import { SqlAccountsRepository } from '../services/auth/accounts.repository.js';
 import { AuthServiceImpl } from '../services/auth/auth.service.js';
 import { Argon2PasswordHasher } from '../services/auth/password.hasher.js';
 import { SqlRefreshTokensRepository } from '../services/auth/refresh-tokens.repository.js';
+import { ExploreRanker } from '../services/feed/explore.ranking.js';
+import { FeedServiceImpl } from '../services/feed/feed.service.js';
+import { feedSettings } from '../services/feed/feed.settings.js';
 import { SqlMediaRepository } from '../services/media/media.repository.js';
 import { MediaServiceImpl } from '../services/media/media.service.js';
 import { SqlPostsRepository } from '../services/post/posts.repository.js';
@@ -32,10 +38,11 @@ export interface ServiceDependencies {
   plan: RolePlan;
   sql: SqlDatabase | undefined;
   storage: ObjectStorage | undefined;
+  cache: Cache | undefined;
   ids: IdGenerator;
   accessTokens: AccessTokens;
   logger: Logger;
-  registry: Registry;
+  metrics: Metrics;
 }
 
 /**
@@ -48,8 +55,15 @@ export interface Services {
   users: UserService | undefined;
   media: MediaService | undefined;
   posts: PostService | undefined;
+  feed: FeedService | undefined;
   /** The local implementations, for the gRPC server to expose. */
-  local: Partial<{ auth: AuthService; user: UserService; media: MediaService; post: PostService }>;
+  local: Partial<{
+    auth: AuthService;
+    user: UserService;
+    media: MediaService;
+    post: PostService;
+    feed: FeedService;
+  }>;
   /** Readiness of the services reached over gRPC. */
   healthChecks: HealthCheck[];
   close(): void;
@@ -63,7 +77,8 @@ function required<T>(value: T | undefined, what: string): T {
 const requireSql = (sql: SqlDatabase | undefined): SqlDatabase => required(sql, 'database');
 
 export function createServices(deps: ServiceDependencies): Services {
-  const { config, plan, ids, logger, registry } = deps;
+  const { config, plan, ids, logger, metrics } = deps;
+  const registry = metrics.registry;
   const healthChecks: HealthCheck[] = [];
   const closers: Array<() => void> = [];
 
@@ -85,10 +100,12 @@ export function createServices(deps: ServiceDependencies): Services {
 
   // Who calls whom: the gateway calls them all; the auth service calls the user service; the
   // post service calls the media service.
-  const usersNeeded = plan.gateway || plan.local.has('user') || plan.local.has('auth');
+  const usersNeeded =
+    plan.gateway || plan.local.has('user') || plan.local.has('auth') || plan.local.has('feed') || plan.fanout;
   const authNeeded = plan.gateway || plan.local.has('auth');
   const mediaNeeded = plan.gateway || plan.local.has('media') || plan.local.has('post');
-  const postsNeeded = plan.gateway || plan.local.has('post');
+  const postsNeeded = plan.gateway || plan.local.has('post') || plan.local.has('feed') || plan.fanout;
+  const feedNeeded = plan.gateway || plan.local.has('feed');
   const traceparent = () => injectTraceparent();
 
   let users: UserService | undefined;
@@ -138,9 +155,37 @@ export function createServices(deps: ServiceDependencies): Services {
       media,
       ids,
       traceparent,
+      ...(deps.cache && { cache: deps.cache }),
+      onCacheError: (err) => logger.warn({ err }, 'post cache failed; reading from the database'),
     });
   } else if (postsNeeded) {
     posts = remote('post', PostServiceDefinition);
+  }
+
+  let feed: FeedService | undefined;
+  if (plan.local.has('feed') && users && posts) {
+    const cache = required(deps.cache, 'cache');
+    feed = new FeedServiceImpl({
+      cache,
+      // Opens after a few failed Redis calls, so a dead Redis costs no timeout per read.
+      cacheBreaker: new CircuitBreaker({ name: 'feed cache', failureThreshold: 3, cooldownMs: 2000 }),
+      users,
+      posts,
+      explore: new ExploreRanker({
+        posts,
+        counters: cache,
+        refreshMs: config.feed.exploreRefreshSeconds * 1000,
+        onError: (err) => logger.warn({ err }, 'explore ranking could not be refreshed'),
+      }),
+      settings: feedSettings(config),
+      observer: {
+        fallback: () => metrics.feedReadsOffCacheTotal.inc({ source: 'database' }),
+        rebuilt: () => metrics.feedReadsOffCacheTotal.inc({ source: 'rebuilt' }),
+      },
+      onCacheError: (err) => logger.warn({ err }, 'feed cache failed; serving from the database'),
+    });
+  } else if (feedNeeded) {
+    feed = remote('feed', FeedServiceDefinition);
   }
 
   return {
@@ -148,11 +193,13 @@ export function createServices(deps: ServiceDependencies): Services {
     users,
     media,
     posts,
+    feed,
     local: {
       ...(plan.local.has('auth') && auth && { auth }),
       ...(plan.local.has('user') && users && { user: users }),
       ...(plan.local.has('media') && media && { media }),
       ...(plan.local.has('post') && posts && { post: posts }),
+      ...(plan.local.has('feed') && feed && { feed }),
     },
     healthChecks,
     close: () => closers.forEach((close) => close()),

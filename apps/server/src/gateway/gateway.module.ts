@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
 import type { AuthService } from '../generated/glimpse/auth/v1/auth.js';
+import type { FeedService } from '../generated/glimpse/feed/v1/feed.js';
 import type { MediaService } from '../generated/glimpse/media/v1/media.js';
 import type { PostService } from '../generated/glimpse/post/v1/post.js';
 import type { UserService } from '../generated/glimpse/user/v1/user.js';
@@ -9,6 +10,7 @@ import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import { AuthOptional, AuthRequired } from './auth/auth.guards.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { FollowsController } from './controllers/follows.controller.js';
+import { FeedController } from './controllers/feed.controller.js';
 import { MediaController } from './controllers/media.controller.js';
 import { PostsController } from './controllers/posts.controller.js';
 import { UsersController } from './controllers/users.controller.js';
@@ -16,13 +18,21 @@ import { MediaUploader } from './media/media-uploader.js';
 import { MediaPresenter } from './presenters/media.presenter.js';
 import { PostHydrator } from './presenters/post.hydrator.js';
 import type { LoginThrottle } from './rate-limit/login-throttle.js';
-import { AUTH_SERVICE, LOGIN_THROTTLE, MEDIA_SERVICE, POST_SERVICE, USER_SERVICE } from './tokens.js';
+import {
+  AUTH_SERVICE,
+  FEED_SERVICE,
+  LOGIN_THROTTLE,
+  MEDIA_SERVICE,
+  POST_SERVICE,
+  USER_SERVICE,
+} from './tokens.js';
 
 export interface GatewayModuleOptions extends OpsOptions {
   auth: AuthService;
   users: UserService;
   media: MediaService;
   posts: PostService;
+  feed: FeedService;
   /** Where uploads are streamed to, and what makes variant URLs. */
   storage: ObjectStorage;
   /** The largest photo accepted, in bytes (uploads have their own limit, not the JSON one). */
@@ -43,7 +53,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [OpsModule.register(options)],
-      controllers: [AuthController, UsersController, FollowsController, MediaController, PostsController],
+      controllers: [
+        AuthController,
+        UsersController,
+        FollowsController,
+        MediaController,
+        PostsController,
+        FeedController,
+      ],
       providers: [
         AuthRequired,
         AuthOptional,
@@ -51,6 +68,7 @@ export class GatewayModule {
         { provide: USER_SERVICE, useValue: options.users },
         { provide: MEDIA_SERVICE, useValue: options.media },
         { provide: POST_SERVICE, useValue: options.posts },
+        { provide: FEED_SERVICE, useValue: options.feed },
         { provide: LOGIN_THROTTLE, useValue: options.loginThrottle },
         { provide: MediaPresenter, useValue: presenter },
         { provide: PostHydrator, useValue: new PostHydrator(options.users, options.media, presenter) },

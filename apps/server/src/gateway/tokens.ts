@@ -4,3 +4,4 @@ export const USER_SERVICE = Symbol('UserService');
 export const MEDIA_SERVICE = Symbol('MediaService');
 export const POST_SERVICE = Symbol('PostService');
 export const LOGIN_THROTTLE = Symbol('LoginThrottle');
+export const FEED_SERVICE = Symbol('FeedService');

@@ -2,7 +2,16 @@ import type { GrpcServiceRole } from '../platform/config/config.js';
 import type { RoleProcessSpec } from './distributed-cluster.js';
 
 /** Processes without a gateway: each answers /healthz, /readyz and /metrics on its own port. */
-export const OPS_PROCESSES = ['auth', 'user', 'media', 'post', 'mediaWorker', 'outboxRelay'] as const;
+export const OPS_PROCESSES = [
+  'auth',
+  'user',
+  'media',
+  'post',
+  'feed',
+  'mediaWorker',
+  'fanout',
+  'outboxRelay',
+] as const;
 export type OpsProcess = (typeof OPS_PROCESSES)[number];
 
 export interface DistributedPorts {
@@ -22,6 +31,8 @@ export const DEFAULT_OPS_PORTS: DistributedPorts['ops'] = {
   media: 9104,
   post: 9105,
   mediaWorker: 9106,
+  feed: 9107,
+  fanout: 9108,
 };
 
 /**
@@ -43,13 +54,16 @@ export function distributedPlan(ports: DistributedPorts): {
       GRPC_USER_URL: `127.0.0.1:${ports.grpc.user}`,
       GRPC_MEDIA_URL: `127.0.0.1:${ports.grpc.media}`,
       GRPC_POST_URL: `127.0.0.1:${ports.grpc.post}`,
+      GRPC_FEED_URL: `127.0.0.1:${ports.grpc.feed}`,
     },
     processes: [
       role('user', 'user', ports.ops.user, 3),
       role('auth', 'auth', ports.ops.auth, 2),
       role('media', 'media', ports.ops.media, 5),
       role('post', 'post', ports.ops.post, 6),
+      role('feed', 'feed', ports.ops.feed, 8),
       role('media-worker', 'media-worker', ports.ops.mediaWorker, 7),
+      role('fanout', 'fanout', ports.ops.fanout, 9),
       role('outbox-relay', 'outbox-relay', ports.ops.outboxRelay, 4),
       role('gateway', 'gateway', ports.gateway, 1),
     ],

@@ -32,6 +32,7 @@ const plan = distributedPlan({
     user: config.grpc.urls.user.port,
     media: config.grpc.urls.media.port,
     post: config.grpc.urls.post.port,
+    feed: config.grpc.urls.feed.port,
   },
   ops: DEFAULT_OPS_PORTS,
 });

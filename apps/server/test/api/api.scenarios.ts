@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { EventBus, EventEnvelope } from '../../src/platform/events/events.port.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
+import { describeFeedScenarios } from './feed.scenarios.js';
 import { describeMediaAndPostScenarios } from './media.scenarios.js';
 
 /** A running Glimpse to test through its public HTTP API. */
@@ -608,5 +609,6 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
     });
 
     describeMediaAndPostScenarios(() => ({ api, signup, waitForEvent }));
+    describeFeedScenarios(() => ({ api, signup }));
   });
 }

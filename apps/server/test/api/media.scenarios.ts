@@ -10,6 +10,7 @@ import {
   patternPixels,
   type ImageFixture,
 } from '../fixtures/media/fixtures.js';
+import { eventually } from '../support/eventually.js';
 import type { ApiClient } from '../support/http-client.js';
 
 import sharp from 'sharp';
@@ -422,17 +423,4 @@ export function describeMediaAndPostScenarios(context: () => MediaScenarioContex
       expect(reused.status).toBe(409);
     });
   });
-}
-
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }

@@ -46,9 +46,12 @@ describe('failure isolation in the distributed shape', () => {
       // The user service counts posts from post.* events.
       user: { database: 'up', events: 'up' },
       media: { database: 'up', storage: 'up' },
-      // The post service waits for media.ready / media.failed and asks the media service.
-      post: { database: 'up', events: 'up', 'media-service': 'up' },
+      // The post service waits for media.ready / media.failed, asks the media service, and
+      // caches posts.
+      post: { database: 'up', cache: 'up', events: 'up', 'media-service': 'up' },
       'media-worker': { database: 'up', events: 'up', storage: 'up' },
+      feed: { cache: 'up', 'user-service': 'up', 'post-service': 'up' },
+      fanout: { cache: 'up', events: 'up', 'user-service': 'up', 'post-service': 'up' },
       'outbox-relay': { database: 'up', events: 'up' },
     };
     for (const [name, dependencies] of Object.entries(expected)) {

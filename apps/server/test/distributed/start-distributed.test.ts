@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDatabase, type TempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
 import { cleanEnv, SERVER_ROOT } from '../support/server-process.js';
-import { freePort } from '../support/start-distributed.js';
+import { freePort } from '../support/free-port.js';
 
 const LAUNCHER = fileURLToPath(new URL('../../dist/launcher/start-distributed.js', import.meta.url));
 
@@ -21,7 +21,7 @@ function alive(pid: number): boolean {
 }
 
 /** `npm run start:distributed` itself: one node process per role, prefixed logs, one Ctrl-C stops all. */
-const ROLES = ['gateway', 'auth', 'user', 'media', 'post', 'media-worker', 'outbox-relay'];
+const ROLES = ['gateway', 'auth', 'user', 'media', 'post', 'feed', 'media-worker', 'fanout', 'outbox-relay'];
 
 describe('npm run start:distributed', () => {
   let database: TempDatabase;
@@ -44,11 +44,13 @@ describe('npm run start:distributed', () => {
         GRPC_USER_URL: `127.0.0.1:${await freePort()}`,
         GRPC_MEDIA_URL: `127.0.0.1:${await freePort()}`,
         GRPC_POST_URL: `127.0.0.1:${await freePort()}`,
+        GRPC_FEED_URL: `127.0.0.1:${await freePort()}`,
         DATABASE_URL: database.url,
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
         KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
         KAFKA_CLIENT_ID: `glimpse-test-${randomUUID().slice(0, 8)}`,
+        KAFKA_NAMESPACE: `test-${randomUUID().slice(0, 8)}`,
         JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
         RATE_LIMIT_MULTIPLIER: '1000',
       }),
@@ -67,7 +69,7 @@ describe('npm run start:distributed', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const pids = [
-        ...output.matchAll(/\b(gateway|auth|user|media|post|media-worker|outbox-relay) \(pid (\d+)\)/g),
+        ...output.matchAll(/\b(gateway|auth|user|media|post|feed|media-worker|fanout|outbox-relay) \(pid (\d+)\)/g),
       ].map((m) => ({ role: m[1], pid: Number(m[2]) }));
       expect(pids.map((p) => p.role).sort()).toEqual([...ROLES].sort());
       expect(new Set(pids.map((p) => p.pid)).size).toBe(ROLES.length);

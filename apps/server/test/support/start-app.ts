@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/platform/config/config.js';
 import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3 } from '../../src/platform/storage/s3rver.testing.js';
 import type { ApiTarget } from '../api/api.scenarios.js';
+import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 
 /** Test apps get generous rate limits so suites can sign up many users from one address. */
@@ -22,6 +23,8 @@ const TEST_ENV = {
   OUTBOX_POLL_INTERVAL_MS: '50',
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
   MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
+  FANOUT_FOLLOWER_THRESHOLD: String(TEST_FANOUT_FOLLOWER_THRESHOLD),
+  EXPLORE_REFRESH_SECONDS: '1',
 };
 
 export interface StartedApp extends ApiTarget {
@@ -74,7 +77,8 @@ export async function startRealApp(env: Record<string, string> = {}): Promise<St
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-      KAFKA_CLIENT_ID: `glimpse-test-${randomUUID().slice(0, 8)}`,
+      // Topics and consumer groups of its own: other suites share the broker.
+      ...kafkaNamespace(),
       ...env,
     }),
   );
@@ -83,4 +87,9 @@ export async function startRealApp(env: Record<string, string> = {}): Promise<St
     await s3.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
+}
+
+function kafkaNamespace(): { KAFKA_CLIENT_ID: string; KAFKA_NAMESPACE: string } {
+  const namespace = `test-${randomUUID().slice(0, 8)}`;
+  return { KAFKA_CLIENT_ID: `glimpse-${namespace}`, KAFKA_NAMESPACE: namespace };
 }

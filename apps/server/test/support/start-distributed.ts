@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import { DistributedCluster } from '../../src/launcher/distributed-cluster.js';
+import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
+import { freePort } from './free-port.js';
 import { distributedPlan } from '../../src/launcher/distributed-plan.js';
 import { KafkaEventBus } from '../../src/platform/events/kafka.event-bus.js';
+import { NamespacedEventBus } from '../../src/platform/events/namespaced.event-bus.js';
 import { TOPICS } from '../../src/platform/events/topics.js';
 import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import type { ApiTarget } from '../api/api.scenarios.js';
@@ -17,16 +19,6 @@ export interface DistributedTarget extends ApiTarget {
   cluster: DistributedCluster;
   /** Every prefixed log line the processes wrote. */
   logs: string[];
-}
-
-/** A free TCP port on 127.0.0.1 (gRPC addresses must be known before the processes start). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -40,10 +32,18 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
   const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
   const plan = distributedPlan({
     gateway: 0,
-    grpc: { auth: await freePort(), user: await freePort(), media: await freePort(), post: await freePort() },
-    ops: { auth: 0, user: 0, media: 0, post: 0, mediaWorker: 0, outboxRelay: 0 },
+    grpc: {
+      auth: await freePort(),
+      user: await freePort(),
+      media: await freePort(),
+      post: await freePort(),
+      feed: await freePort(),
+    },
+    ops: { auth: 0, user: 0, media: 0, post: 0, feed: 0, mediaWorker: 0, fanout: 0, outboxRelay: 0 },
   });
   const logs: string[] = [];
+  // Topics and consumer groups of their own: other suites share the broker.
+  const namespace = `test-${randomUUID().slice(0, 8)}`;
   const cluster = new DistributedCluster({
     mainJs: MAIN_JS,
     env: cleanEnv({
@@ -52,23 +52,26 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
       RATE_LIMIT_MULTIPLIER: '1000',
       OUTBOX_POLL_INTERVAL_MS: '50',
       MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
+      FANOUT_FOLLOWER_THRESHOLD: String(TEST_FANOUT_FOLLOWER_THRESHOLD),
+      EXPLORE_REFRESH_SECONDS: '1',
       JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
       DATA_DIR: dataDir,
       DATABASE_URL: database.url,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
       KAFKA_BROKERS: kafkaBrokers,
-      KAFKA_CLIENT_ID: `glimpse-test-${randomUUID().slice(0, 8)}`,
+      KAFKA_CLIENT_ID: `glimpse-${namespace}`,
+      KAFKA_NAMESPACE: namespace,
       ...plan.env,
       ...env,
     }),
     processes: plan.processes,
     write: (line) => logs.push(line),
   });
-  const bus = new KafkaEventBus({
-    brokers: kafkaBrokers.split(','),
-    clientId: `glimpse-test-observer-${randomUUID().slice(0, 8)}`,
-  });
+  const bus = new NamespacedEventBus(
+    new KafkaEventBus({ brokers: kafkaBrokers.split(','), clientId: `glimpse-test-observer-${namespace}` }),
+    namespace,
+  );
   try {
     await cluster.start();
     await bus.ensureTopics(TOPICS);

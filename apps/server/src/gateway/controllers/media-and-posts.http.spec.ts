@@ -186,6 +186,9 @@ class MemoryPosts implements PostService {
   settleMedia(): Promise<Empty> {
     return Promise.resolve({});
   }
+
+  listRecentByAuthors = notUsed;
+  listRecentPublished = notUsed;
 }
 
 function profileOf(user: Principal & { displayName: string }): Profile {
@@ -219,6 +222,8 @@ const users: UserService & { summaryCalls: number } = {
   unfollow: notUsed,
   listFollowers: notUsed,
   listFollowing: notUsed,
+  listFollowerIds: notUsed,
+  listFollowingIds: notUsed,
   summaryCalls: 0,
   getProfile(request: GetProfileRequest): Promise<Profile> {
     const found = Object.values(USERS).find((user) =>
@@ -255,6 +260,7 @@ describe('media and post routes over HTTP', () => {
       users,
       media,
       posts: new MemoryPosts(media),
+      feed: { getFeed: notUsed, getExplore: notUsed },
       storage,
       mediaMaxBytes: MAX_BYTES,
       cache: new MemoryCache(),

@@ -303,6 +303,31 @@ export const routes = {
       404: { description: 'Unknown user' },
     },
   }),
+  getFeed: route({
+    method: 'GET',
+    path: '/api/feed',
+    operationId: 'getFeed',
+    summary:
+      'The home feed, newest first: your own posts and those of everyone you follow (celebrities merged in at read time)',
+    tag: 'feed',
+    auth: 'required',
+    query: PageQuery,
+    responses: {
+      200: { description: 'Posts; the cursor stays valid while new posts arrive', schema: PostPageSchema },
+    },
+  }),
+  getExplore: route({
+    method: 'GET',
+    path: '/api/explore',
+    operationId: 'getExplore',
+    summary: 'Recent popular posts from everyone, ranked by engagement with time decay',
+    tag: 'feed',
+    auth: 'optional',
+    query: PageQuery,
+    responses: {
+      200: { description: 'Posts', schema: PostPageSchema },
+    },
+  }),
 } satisfies Record<string, RouteSpec>;
 
 export const allRoutes: readonly RouteSpec[] = Object.values(routes);

@@ -491,6 +491,430 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       });
     });
 
+    describe('batches', () => {
+      const scores = (entries: ScoredMember[]): string[] => entries.map((e) => `${e.member}=${e.score}`);
+      const keys = (label: string, count: number): string[] =>
+        Array.from({ length: count }, (_, i) => key(`${label}-${i}`));
+
+      it('sets many keys, each with its own ttl, and gets them back in key order', async () => {
+        const [a, b, c, missing] = keys('many', 4) as [string, string, string, string];
+        await cache.sAdd(c, ['was a set']);
+        await cache.expire(c, 60_000);
+        await cache.setMany([
+          { key: a, value: 'A' },
+          { key: b, value: 'B — 😀', ttlMs: 60_000 },
+          { key: c, value: '' },
+        ]);
+        expect(await cache.getMany([c, missing, a, b, a])).toEqual(['', null, 'A', 'B — 😀', 'A']);
+        expect(await cache.ttl(a)).toBeNull();
+        const ttl = await cache.ttl(b);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+        // Like SET: a key of another type is replaced, and its expiry goes with it.
+        expect(await cache.ttl(c)).toBeNull();
+      });
+
+      it('expires what setMany wrote with a ttl', async () => {
+        const [short, long] = keys('many-ttl', 2) as [string, string];
+        await cache.setMany([
+          { key: short, value: 's', ttlMs: 150 },
+          { key: long, value: 'l', ttlMs: 60_000 },
+        ]);
+        await eventually(
+          async () => (await cache.getMany([short]))[0] === null,
+          'the 150 ms entry to expire',
+        );
+        expect(await cache.getMany([short, long])).toEqual([null, 'l']);
+      });
+
+      it('writes a key given twice to setMany with its last value', async () => {
+        const k = key('twice');
+        await cache.setMany([
+          { key: k, value: 'first', ttlMs: 60_000 },
+          { key: k, value: 'last' },
+        ]);
+        expect(await cache.get(k)).toBe('last');
+        expect(await cache.ttl(k)).toBeNull();
+      });
+
+      it('sets and gets 2500 keys spread over the whole key space', async () => {
+        const many = keys('bulk', 2500);
+        await cache.setMany(
+          many.map((k, i) => ({ key: k, value: `v${i}`, ttlMs: i % 2 === 0 ? 60_000 : undefined })),
+        );
+        const values = await cache.getMany([...many, key('bulk-missing')]);
+        expect(values).toEqual([...many.map((_, i) => `v${i}`), null]);
+        expect(await cache.ttl(many[0] ?? '')).toBeGreaterThan(0);
+        expect(await cache.ttl(many[1] ?? '')).toBeNull();
+      });
+
+      it('answers empty batches', async () => {
+        const k = key('empty-batch');
+        await cache.zAdd(k, [{ member: 'a', score: 1 }]);
+        expect(await cache.getMany([])).toEqual([]);
+        await expect(cache.setMany([])).resolves.toBeUndefined();
+        expect(await cache.zAddToExisting([], { member: 'b', score: 2 }, 10)).toBe(0);
+        expect(await cache.zRemFromMany([], ['a'])).toBe(0);
+        expect(await cache.zRemFromMany([k], [])).toBe(0);
+        expect(await cache.zRangeByScoreDescMany([])).toEqual([]);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['a=1']);
+      });
+
+      it('rejects a wrong-typed key in a batch with WRONGTYPE, after doing the other keys', async () => {
+        const [z1, text, z2] = keys('batch-types', 3) as [string, string, string];
+        await cache.zAdd(z1, [{ member: 'old', score: 1 }]);
+        await cache.set(text, 'v');
+        await cache.zAdd(z2, [{ member: 'old', score: 1 }]);
+        await expect(cache.getMany([z1])).rejects.toThrow(WRONGTYPE);
+        await expect(cache.zRangeByScoreDescMany([z1, text])).rejects.toThrow(WRONGTYPE);
+        await expect(cache.zAddToExisting([z1, text, z2], { member: 'new', score: 2 }, 10)).rejects.toThrow(
+          WRONGTYPE,
+        );
+        expect(await cache.get(text)).toBe('v');
+        expect(scores(await cache.zRangeByScoreDesc(z1))).toEqual(['new=2', 'old=1']);
+        expect(scores(await cache.zRangeByScoreDesc(z2))).toEqual(['new=2', 'old=1']);
+        await expect(cache.zRemFromMany([z1, text, z2], ['old'])).rejects.toThrow(WRONGTYPE);
+        expect(scores(await cache.zRangeByScoreDesc(z1))).toEqual(['new=2']);
+        expect(scores(await cache.zRangeByScoreDesc(z2))).toEqual(['new=2']);
+      });
+
+      it('rejects bad arguments before writing anything', async () => {
+        const [first, second] = keys('batch-bad', 2) as [string, string];
+        await cache.zAdd(first, [{ member: 'a', score: 1 }]);
+        await expect(cache.getMany([first, ''])).rejects.toThrow(RangeError);
+        await expect(
+          cache.setMany([
+            { key: second, value: 'v' },
+            { key: first, value: 'v', ttlMs: 0 },
+          ]),
+        ).rejects.toThrow(RangeError);
+        await expect(cache.setMany([{ key: '', value: 'v' }])).rejects.toThrow(RangeError);
+        const entry = { member: 'b', score: 2 };
+        await expect(cache.zAddToExisting([first, ''], entry, 10)).rejects.toThrow(RangeError);
+        await expect(cache.zAddToExisting([first], entry, 0)).rejects.toThrow(RangeError);
+        await expect(cache.zAddToExisting([first], entry, 1.5)).rejects.toThrow(RangeError);
+        await expect(cache.zAddToExisting([first], { member: 'b', score: Number.NaN }, 10)).rejects.toThrow(
+          RangeError,
+        );
+        await expect(cache.zAddToExisting([first], { member: '', score: 2 }, 10)).rejects.toThrow(RangeError);
+        await expect(cache.zRemFromMany([first], ['a', ''])).rejects.toThrow(RangeError);
+        await expect(cache.zRemFromMany([first, ''], ['a'])).rejects.toThrow(RangeError);
+        await expect(cache.zRangeByScoreDescMany([first], { limit: -1 })).rejects.toThrow(RangeError);
+        await expect(cache.zRangeByScoreDescMany([first], { min: Number.NaN })).rejects.toThrow(RangeError);
+        expect(await cache.exists(second)).toBe(false);
+        expect(scores(await cache.zRangeByScoreDesc(first))).toEqual(['a=1']);
+      });
+    });
+
+    describe('fanout push (zAddToExisting)', () => {
+      const scores = (entries: ScoredMember[]): string[] => entries.map((e) => `${e.member}=${e.score}`);
+
+      it('adds to the sorted sets that exist and leaves missing keys missing', async () => {
+        const active = key('active');
+        const gone = key('gone');
+        const rebuiltEmpty = key('rebuilt-empty');
+        await cache.zAdd(active, [{ member: 'p1', score: 1 }]);
+        await cache.zAddReplacing(rebuiltEmpty, []);
+        expect(await cache.zAddToExisting([active, gone, rebuiltEmpty], { member: 'p2', score: 2 }, 10)).toBe(
+          2,
+        );
+        expect(scores(await cache.zRangeByScoreDesc(active))).toEqual(['p2=2', 'p1=1']);
+        expect(scores(await cache.zRangeByScoreDesc(rebuiltEmpty))).toEqual(['p2=2']);
+        expect(await cache.exists(gone)).toBe(false);
+      });
+
+      it('trims every set to its keepHighest highest members, the pushed one included', async () => {
+        const k = key('capped');
+        await cache.zAdd(
+          k,
+          [10, 20, 30].map((score) => ({ member: `p${score}`, score })),
+        );
+        expect(await cache.zAddToExisting([k], { member: 'p40', score: 40 }, 3)).toBe(1);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p40=40', 'p30=30', 'p20=20']);
+        // Older than everything kept: it arrives and goes at once, but the key did receive it.
+        expect(await cache.zAddToExisting([k], { member: 'p5', score: 5 }, 3)).toBe(1);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p40=40', 'p30=30', 'p20=20']);
+        // A cap lowered later applies on the next push.
+        await cache.zAddToExisting([k], { member: 'p50', score: 50 }, 2);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p50=50', 'p40=40']);
+      });
+
+      it('keeps the built marker of a rebuilt set it trims', async () => {
+        const k = key('capped-built');
+        await cache.zAddReplacing(k, [{ member: 'p1', score: 1 }]);
+        await cache.zAddToExisting([k], { member: 'p2', score: 2 }, 1);
+        await cache.zAddToExisting([k], { member: 'p3', score: 3 }, 1);
+        expect(await cache.zRangeByScoreDesc(k)).toEqual([{ member: 'p3', score: 3 }]);
+        expect(await cache.zCard(k)).toBe(1);
+        expect(await cache.zRem(k, ['p3'])).toBe(1);
+        expect(await cache.exists(k)).toBe(true);
+      });
+
+      it('counts a key that already held the member, updating its score (a redelivered event)', async () => {
+        const k = key('redelivered');
+        await cache.zAdd(k, [{ member: 'p1', score: 1 }]);
+        expect(await cache.zAddToExisting([k, k], { member: 'p1', score: 3 }, 10)).toBe(2);
+        expect(await cache.zRangeByScoreDesc(k)).toEqual([{ member: 'p1', score: 3 }]);
+      });
+
+      it('leaves the ttl as it was', async () => {
+        const [withTtl, without] = [key('push-ttl'), key('push-no-ttl')];
+        await cache.zAdd(withTtl, [{ member: 'p1', score: 1 }]);
+        await cache.expire(withTtl, 60_000);
+        await cache.zAdd(without, [{ member: 'p1', score: 1 }]);
+        await cache.zAddToExisting([withTtl, without], { member: 'p2', score: 2 }, 10);
+        const ttl = await cache.ttl(withTtl);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+        expect(await cache.ttl(without)).toBeNull();
+      });
+
+      it('does not bring back a feed that has expired', async () => {
+        const k = key('expired-feed');
+        await cache.zAddReplacing(k, [{ member: 'p1', score: 1 }], { ttlMs: 150 });
+        await eventually(async () => !(await cache.exists(k)), 'the feed to expire');
+        expect(await cache.zAddToExisting([k], { member: 'p2', score: 2 }, 10)).toBe(0);
+        expect(await cache.exists(k)).toBe(false);
+      });
+
+      it('pushes to 500 feeds, only the half that exists', async () => {
+        const feeds = Array.from({ length: 500 }, (_, i) => key(`feed-${i}`));
+        const existing = feeds.filter((_, i) => i % 2 === 0);
+        for (const feed of existing) await cache.zAdd(feed, [{ member: 'old', score: 1 }]);
+        expect(await cache.zAddToExisting(feeds, { member: 'new', score: 2 }, 800)).toBe(250);
+        const ranges = await cache.zRangeByScoreDescMany(feeds);
+        expect(ranges).toHaveLength(500);
+        ranges.forEach((range, i) => {
+          expect(scores(range)).toEqual(i % 2 === 0 ? ['new=2', 'old=1'] : []);
+        });
+        expect(await cache.exists(feeds[1] ?? '')).toBe(false);
+      });
+    });
+
+    describe('removing from many (zRemFromMany)', () => {
+      const scores = (entries: ScoredMember[]): string[] => entries.map((e) => `${e.member}=${e.score}`);
+
+      it('removes the members from every key and counts what went', async () => {
+        const [a, b, missing] = [key('rem-a'), key('rem-b'), key('rem-missing')];
+        await cache.zAdd(a, [
+          { member: 'p1', score: 1 },
+          { member: 'p2', score: 2 },
+          { member: 'p3', score: 3 },
+        ]);
+        await cache.zAdd(b, [{ member: 'p2', score: 2 }]);
+        expect(await cache.zRemFromMany([a, b, missing], ['p2', 'p3', 'p9'])).toBe(3);
+        expect(scores(await cache.zRangeByScoreDesc(a))).toEqual(['p1=1']);
+        // Emptied: gone, as after ZREM.
+        expect(await cache.exists(b)).toBe(false);
+        expect(await cache.exists(missing)).toBe(false);
+      });
+
+      it('removes a post from 500 feeds', async () => {
+        const feeds = Array.from({ length: 500 }, (_, i) => key(`unfeed-${i}`));
+        for (const feed of feeds) {
+          await cache.zAdd(feed, [
+            { member: 'keep', score: 1 },
+            { member: 'deleted', score: 2 },
+          ]);
+        }
+        expect(await cache.zRemFromMany(feeds, ['deleted'])).toBe(500);
+        const ranges = await cache.zRangeByScoreDescMany(feeds);
+        expect(ranges.every((range) => scores(range).join() === 'keep=1')).toBe(true);
+        expect(await cache.zRemFromMany(feeds, ['deleted'])).toBe(0);
+      });
+    });
+
+    describe('range reads on many keys (zRangeByScoreDescMany)', () => {
+      const scores = (entries: ScoredMember[]): string[] => entries.map((e) => `${e.member}=${e.score}`);
+
+      it('reads the same range of every key, in key order, [] for a missing key', async () => {
+        const [a, b, missing] = [key('merge-a'), key('merge-b'), key('merge-missing')];
+        await cache.zAdd(
+          a,
+          [10, 20, 30, 40].map((score) => ({ member: `a${score}`, score })),
+        );
+        await cache.zAdd(
+          b,
+          [15, 25, 35].map((score) => ({ member: `b${score}`, score })),
+        );
+        const ranges = await cache.zRangeByScoreDescMany([b, missing, a], {
+          max: 35,
+          maxExclusive: true,
+          limit: 2,
+        });
+        expect(ranges.map(scores)).toEqual([['b25=25', 'b15=15'], [], ['a30=30', 'a20=20']]);
+        const all = await cache.zRangeByScoreDescMany([a, b]);
+        expect(all.map(scores)).toEqual([
+          ['a40=40', 'a30=30', 'a20=20', 'a10=10'],
+          ['b35=35', 'b25=25', 'b15=15'],
+        ]);
+        expect(await cache.zRangeByScoreDescMany([a, a], { min: 40 })).toEqual([
+          [{ member: 'a40', score: 40 }],
+          [{ member: 'a40', score: 40 }],
+        ]);
+      });
+
+      it('reads 500 keys, each its own', async () => {
+        const authors = Array.from({ length: 500 }, (_, i) => key(`author-${i}`));
+        for (const [i, author] of authors.entries()) {
+          await cache.zAdd(author, [
+            { member: `${i}-old`, score: i },
+            { member: `${i}-new`, score: i + 1000 },
+          ]);
+        }
+        const ranges = await cache.zRangeByScoreDescMany(authors, { limit: 1 });
+        expect(ranges).toEqual(authors.map((_, i) => [{ member: `${i}-new`, score: i + 1000 }]));
+      });
+    });
+
+    describe('rebuilding (zAddReplacing) and the built marker', () => {
+      const scores = (entries: ScoredMember[]): string[] => entries.map((e) => `${e.member}=${e.score}`);
+
+      it('replaces the whole sorted set, whatever the key held', async () => {
+        const k = key('rebuild');
+        await cache.zAdd(k, [
+          { member: 'stale', score: 5 },
+          { member: 'p1', score: 9 },
+        ]);
+        await cache.zAddReplacing(k, [
+          { member: 'p1', score: 1 },
+          { member: 'p2', score: 2 },
+          { member: 'p2', score: 3 },
+        ]);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p2=3', 'p1=1']);
+        expect(await cache.zCard(k)).toBe(2);
+        const text = key('rebuild-text');
+        await cache.set(text, 'v', { ttlMs: 60_000 });
+        await cache.zAddReplacing(text, [{ member: 'p1', score: 1 }]);
+        expect(scores(await cache.zRangeByScoreDesc(text))).toEqual(['p1=1']);
+        expect(await cache.ttl(text)).toBeNull();
+      });
+
+      it('applies ttlMs and keepHighest', async () => {
+        const k = key('rebuild-capped');
+        await cache.zAddReplacing(
+          k,
+          [3, 1, 5, 2, 4].map((score) => ({ member: `p${score}`, score })),
+          { ttlMs: 60_000, keepHighest: 3 },
+        );
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p5=5', 'p4=4', 'p3=3']);
+        expect(await cache.zCard(k)).toBe(3);
+        const ttl = await cache.ttl(k);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+        await cache.zAddReplacing(k, [{ member: 'p1', score: 1 }], { keepHighest: 5 });
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p1=1']);
+        expect(await cache.ttl(k)).toBeNull();
+      });
+
+      it('leaves a rebuilt-but-empty set that exists, counts 0 and reads as empty', async () => {
+        const k = key('built-empty');
+        await cache.zAddReplacing(k, [], { ttlMs: 60_000 });
+        expect(await cache.exists(k)).toBe(true);
+        expect(await cache.zCard(k)).toBe(0);
+        expect(await cache.zRangeByScoreDesc(k)).toEqual([]);
+        expect(await cache.zRangeByScoreDesc(k, { min: -Infinity, limit: 1 })).toEqual([]);
+        expect(await cache.zRangeByScoreDescMany([k, k], { max: -Infinity })).toEqual([[], []]);
+        expect(await cache.zTrimToHighest(k, 0)).toBe(0);
+        expect(await cache.zRem(k, ['p1'])).toBe(0);
+        expect(await cache.ttl(k)).toBeGreaterThan(0);
+        expect(await cache.exists(k)).toBe(true);
+        // Still a sorted set to the type checks.
+        await expect(cache.get(k)).rejects.toThrow(WRONGTYPE);
+      });
+
+      it('keeps a rebuilt set existing when its members are removed or trimmed away', async () => {
+        const [removed, trimmed, plain] = [key('built-removed'), key('built-trimmed'), key('plain-trimmed')];
+        await cache.zAddReplacing(removed, [{ member: 'p1', score: 1 }]);
+        await cache.zAddReplacing(trimmed, [
+          { member: 'p1', score: 1 },
+          { member: 'p2', score: 2 },
+        ]);
+        await cache.zAdd(plain, [{ member: 'p1', score: 1 }]);
+        expect(await cache.zRem(removed, ['p1'])).toBe(1);
+        expect(await cache.zTrimToHighest(trimmed, 1)).toBe(1);
+        expect(scores(await cache.zRangeByScoreDesc(trimmed))).toEqual(['p2=2']);
+        expect(await cache.zTrimToHighest(trimmed, 0)).toBe(1);
+        expect(await cache.zRemFromMany([plain], ['p1'])).toBe(1);
+        expect([await cache.exists(removed), await cache.exists(trimmed), await cache.exists(plain)]).toEqual(
+          [true, true, false],
+        );
+        expect([await cache.zCard(removed), await cache.zCard(trimmed)]).toEqual([0, 0]);
+        expect(await cache.zAdd(trimmed, [{ member: 'p3', score: 3 }])).toBe(1);
+        expect(await cache.zCard(trimmed)).toBe(1);
+      });
+
+      it('hides the marker without costing a limited read a member, even at score -inf', async () => {
+        const k = key('built-limits');
+        await cache.zAddReplacing(k, [
+          { member: 'low', score: -Infinity },
+          { member: 'a', score: -Infinity },
+          { member: 'p1', score: 1 },
+        ]);
+        expect(await cache.zCard(k)).toBe(3);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p1=1', 'low=-Infinity', 'a=-Infinity']);
+        expect(scores(await cache.zRangeByScoreDesc(k, { limit: 3 }))).toEqual([
+          'p1=1',
+          'low=-Infinity',
+          'a=-Infinity',
+        ]);
+        expect(scores(await cache.zRangeByScoreDesc(k, { max: 1, maxExclusive: true, limit: 1 }))).toEqual([
+          'low=-Infinity',
+        ]);
+        expect(await cache.zTrimToHighest(k, 2)).toBe(1);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p1=1', 'low=-Infinity']);
+      });
+
+      it('expires a rebuilt-but-empty set with its ttl', async () => {
+        const k = key('built-expiry');
+        await cache.zAddReplacing(k, [], { ttlMs: 150 });
+        expect(await cache.exists(k)).toBe(true);
+        await eventually(async () => !(await cache.exists(k)), 'the empty feed to expire');
+        expect(await cache.zRangeByScoreDesc(k)).toEqual([]);
+      });
+
+      it('reserves the empty member, and rejects bad arguments without writing', async () => {
+        const k = key('built-bad');
+        await cache.zAdd(k, [{ member: 'p1', score: 1 }]);
+        await expect(cache.zAdd(k, [{ member: '', score: 1 }])).rejects.toThrow(RangeError);
+        await expect(cache.zRem(k, [''])).rejects.toThrow(RangeError);
+        await expect(cache.zAddReplacing(k, [{ member: '', score: 1 }])).rejects.toThrow(RangeError);
+        await expect(cache.zAddReplacing(k, [{ member: 'p', score: Number.NaN }])).rejects.toThrow(
+          RangeError,
+        );
+        await expect(cache.zAddReplacing(k, [], { ttlMs: 0 })).rejects.toThrow(RangeError);
+        await expect(cache.zAddReplacing(k, [], { keepHighest: 0 })).rejects.toThrow(RangeError);
+        await expect(cache.zAddReplacing('', [])).rejects.toThrow(RangeError);
+        expect(scores(await cache.zRangeByScoreDesc(k))).toEqual(['p1=1']);
+        expect(await cache.ttl(k)).toBeNull();
+      });
+    });
+
+    describe('isolation', () => {
+      it('shares no mutable state with callers', async () => {
+        const [z, s] = [key('iso-z'), key('iso-s')];
+        const entries = [{ member: 'p1', score: 1 }];
+        await cache.zAddReplacing(z, entries);
+        const setEntries = [{ key: s, value: 'v' }];
+        await cache.setMany(setEntries);
+        entries[0] = { member: 'changed', score: 9 };
+        (setEntries[0] as { value: string }).value = 'changed';
+
+        const read = await cache.zRangeByScoreDescMany([z]);
+        const first = read[0]?.[0];
+        if (first) first.score = 42;
+        read[0]?.push({ member: 'pushed', score: 1 });
+        const single = await cache.zRangeByScoreDesc(z);
+        single.push({ member: 'pushed', score: 1 });
+        const values = await cache.getMany([s]);
+        values[0] = 'changed';
+
+        expect(await cache.zRangeByScoreDescMany([z])).toEqual([[{ member: 'p1', score: 1 }]]);
+        expect(await cache.zRangeByScoreDesc(z)).toEqual([{ member: 'p1', score: 1 }]);
+        expect(await cache.getMany([s])).toEqual(['v']);
+      });
+    });
+
     describe('types', () => {
       it('rejects set and sorted-set commands on a string with WRONGTYPE', async () => {
         const k = key('string');
@@ -664,6 +1088,9 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
           await expect(other.cache.get(key('closed'))).rejects.toThrow();
           await expect(other.cache.ping()).rejects.toThrow();
           await expect(other.cache.subscribe(key('closed'), () => undefined)).rejects.toThrow();
+          await expect(other.cache.getMany([key('closed')])).rejects.toThrow();
+          await expect(other.cache.zRemFromMany([key('closed')], [])).rejects.toThrow();
+          await expect(other.cache.zAddReplacing(key('closed'), [])).rejects.toThrow();
           await expect(other.cache.close()).resolves.toBeUndefined();
         } finally {
           await other.cache.close();

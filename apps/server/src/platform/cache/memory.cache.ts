@@ -1,13 +1,25 @@
 import { performance } from 'node:perf_hooks';
 
-import type { Cache, MessageHandler, RangeByScoreOptions, ScoredMember, SetOptions } from './cache.port.js';
+import type {
+  Cache,
+  CacheEntry,
+  MessageHandler,
+  RangeByScoreOptions,
+  ReplaceOptions,
+  ScoredMember,
+  SetOptions,
+} from './cache.port.js';
 import {
   assertCount,
+  assertEntries,
   assertInteger,
+  assertKeys,
+  assertMembers,
+  assertPositiveCount,
   assertPositiveMs,
-  assertScore,
   NOT_AN_INTEGER_MESSAGE,
   OVERFLOW_MESSAGE,
+  rangeBounds,
   WRONGTYPE_MESSAGE,
 } from './cache.validation.js';
 
@@ -21,9 +33,11 @@ export interface MemoryCacheOptions {
 type StoredValue =
   | { kind: 'string'; value: string }
   | { kind: 'set'; members: Set<string> }
-  | { kind: 'zset'; scores: Map<string, number> };
+  /** `built`: written by zAddReplacing, so it outlives its last member (the port's built marker). */
+  | { kind: 'zset'; scores: Map<string, number>; built: boolean };
 
 type Kind = StoredValue['kind'];
+type SortedSet = Extract<StoredValue, { kind: 'zset' }>;
 
 interface Entry {
   value: StoredValue;
@@ -59,16 +73,30 @@ export class MemoryCache implements Cache {
   }
 
   get(key: string): Promise<string | null> {
-    return this.op(() => this.read(key, 'string')?.value ?? null);
+    return this.op(() => this.getValue(key));
   }
 
   set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
     return this.op(() => {
       if (options.ttlMs !== undefined) assertPositiveMs(options.ttlMs, 'ttlMs');
       if (options.onlyIfAbsent && this.live(key)) return false;
-      // Like SET, this replaces a value of any type and drops any previous expiry.
-      this.entries.set(key, { value: { kind: 'string', value }, expiresAt: this.deadline(options.ttlMs) });
+      this.setValue(key, value, options.ttlMs);
       return true;
+    });
+  }
+
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return this.op(() => {
+      assertKeys(keys);
+      return this.eachKey(keys, (key) => this.getValue(key));
+    });
+  }
+
+  setMany(entries: readonly CacheEntry[]): Promise<void> {
+    return this.op(() => {
+      assertKeys(entries.map((entry) => entry.key));
+      for (const { ttlMs } of entries) if (ttlMs !== undefined) assertPositiveMs(ttlMs, 'ttlMs');
+      for (const { key, value, ttlMs } of entries) this.setValue(key, value, ttlMs);
     });
   }
 
@@ -151,10 +179,9 @@ export class MemoryCache implements Cache {
 
   zAdd(key: string, entries: readonly ScoredMember[]): Promise<number> {
     return this.op(() => {
-      for (const entry of entries) assertScore(entry.score, 'score');
+      assertEntries(entries);
       if (entries.length === 0) return 0;
-      const zset =
-        this.read(key, 'zset') ?? this.create(key, { kind: 'zset', scores: new Map<string, number>() });
+      const zset = this.read(key, 'zset') ?? this.createZset(key);
       const before = zset.scores.size;
       for (const { member, score } of entries) zset.scores.set(member, score);
       return zset.scores.size - before;
@@ -163,32 +190,15 @@ export class MemoryCache implements Cache {
 
   zRem(key: string, members: readonly string[]): Promise<number> {
     return this.op(() => {
-      if (members.length === 0) return 0;
-      const zset = this.read(key, 'zset');
-      if (!zset) return 0;
-      let removed = 0;
-      for (const member of members) if (zset.scores.delete(member)) removed += 1;
-      if (zset.scores.size === 0) this.entries.delete(key);
-      return removed;
+      assertMembers(members);
+      return this.removeMembers(key, members);
     });
   }
 
   zRangeByScoreDesc(key: string, options: RangeByScoreOptions = {}): Promise<ScoredMember[]> {
     return this.op(() => {
-      const max = options.max ?? Infinity;
-      const min = options.min ?? -Infinity;
-      assertScore(max, 'max');
-      assertScore(min, 'min');
-      if (options.limit !== undefined) assertCount(options.limit, 'limit');
-      const zset = this.read(key, 'zset');
-      if (!zset) return [];
-      const inRange: ScoredMember[] = [];
-      for (const [member, score] of zset.scores) {
-        if (score >= min && (options.maxExclusive ? score < max : score <= max))
-          inRange.push({ member, score });
-      }
-      inRange.sort((a, b) => compareScored(b, a));
-      return options.limit === undefined ? inRange : inRange.slice(0, options.limit);
+      rangeBounds(options);
+      return this.range(key, options);
     });
   }
 
@@ -200,12 +210,58 @@ export class MemoryCache implements Cache {
     return this.op(() => {
       assertCount(keep, 'keep');
       const zset = this.read(key, 'zset');
-      if (!zset || zset.scores.size <= keep) return 0;
-      const ascending = [...zset.scores].map(([member, score]) => ({ member, score })).sort(compareScored);
-      const doomed = ascending.slice(0, ascending.length - keep);
-      for (const { member } of doomed) zset.scores.delete(member);
-      if (zset.scores.size === 0) this.entries.delete(key);
-      return doomed.length;
+      return zset ? this.trim(key, zset, keep) : 0;
+    });
+  }
+
+  zAddToExisting(keys: readonly string[], entry: ScoredMember, keepHighest: number): Promise<number> {
+    return this.op(() => {
+      assertKeys(keys);
+      assertEntries([entry]);
+      assertPositiveCount(keepHighest, 'keepHighest');
+      const received = this.eachKey(keys, (key) => {
+        // Missing: stays missing. Another type: WRONGTYPE, nothing written (as Redis's script).
+        const zset = this.read(key, 'zset');
+        if (!zset) return 0;
+        zset.scores.set(entry.member, entry.score);
+        this.trim(key, zset, keepHighest);
+        return 1;
+      });
+      return sum(received);
+    });
+  }
+
+  zRemFromMany(keys: readonly string[], members: readonly string[]): Promise<number> {
+    return this.op(() => {
+      assertKeys(keys);
+      assertMembers(members);
+      if (members.length === 0) return 0;
+      return sum(this.eachKey(keys, (key) => this.removeMembers(key, members)));
+    });
+  }
+
+  zRangeByScoreDescMany(
+    keys: readonly string[],
+    options: RangeByScoreOptions = {},
+  ): Promise<ScoredMember[][]> {
+    return this.op(() => {
+      assertKeys(keys);
+      rangeBounds(options);
+      return this.eachKey(keys, (key) => this.range(key, options));
+    });
+  }
+
+  zAddReplacing(key: string, entries: readonly ScoredMember[], options: ReplaceOptions = {}): Promise<void> {
+    return this.op(() => {
+      assertKeys([key]);
+      assertEntries(entries);
+      const { ttlMs, keepHighest } = options;
+      if (ttlMs !== undefined) assertPositiveMs(ttlMs, 'ttlMs');
+      if (keepHighest !== undefined) assertPositiveCount(keepHighest, 'keepHighest');
+      const zset: SortedSet = { kind: 'zset', scores: new Map(), built: true };
+      for (const { member, score } of entries) zset.scores.set(member, score);
+      this.entries.set(key, { value: zset, expiresAt: this.deadline(ttlMs) });
+      if (keepHighest !== undefined) this.trim(key, zset, keepHighest);
     });
   }
 
@@ -275,6 +331,75 @@ export class MemoryCache implements Cache {
     return entry;
   }
 
+  private getValue(key: string): string | null {
+    return this.read(key, 'string')?.value ?? null;
+  }
+
+  /** Like SET, this replaces a value of any type and drops any previous expiry. */
+  private setValue(key: string, value: string, ttlMs: number | undefined): void {
+    this.entries.set(key, { value: { kind: 'string', value }, expiresAt: this.deadline(ttlMs) });
+  }
+
+  private removeMembers(key: string, members: readonly string[]): number {
+    if (members.length === 0) return 0;
+    const zset = this.read(key, 'zset');
+    if (!zset) return 0;
+    let removed = 0;
+    for (const member of members) if (zset.scores.delete(member)) removed += 1;
+    this.dropIfEmpty(key, zset);
+    return removed;
+  }
+
+  /** Options already checked. A fresh array of fresh objects: callers may do what they like with it. */
+  private range(key: string, options: RangeByScoreOptions): ScoredMember[] {
+    const { max = Infinity, min = -Infinity, maxExclusive = false, limit } = options;
+    const zset = this.read(key, 'zset');
+    if (!zset) return [];
+    const inRange: ScoredMember[] = [];
+    for (const [member, score] of zset.scores) {
+      if (score >= min && (maxExclusive ? score < max : score <= max)) inRange.push({ member, score });
+    }
+    inRange.sort((a, b) => compareScored(b, a));
+    return limit === undefined ? inRange : inRange.slice(0, limit);
+  }
+
+  /** Keeps the `keep` highest-scored members; returns how many went. */
+  private trim(key: string, zset: SortedSet, keep: number): number {
+    if (zset.scores.size <= keep) return 0;
+    const ascending = [...zset.scores].map(([member, score]) => ({ member, score })).sort(compareScored);
+    const doomed = ascending.slice(0, ascending.length - keep);
+    for (const { member } of doomed) zset.scores.delete(member);
+    this.dropIfEmpty(key, zset);
+    return doomed.length;
+  }
+
+  /** Redis deletes an emptied sorted set, unless its built marker is still in it. */
+  private dropIfEmpty(key: string, zset: SortedSet): void {
+    if (zset.scores.size === 0 && !zset.built) this.entries.delete(key);
+  }
+
+  private createZset(key: string): SortedSet {
+    return this.create(key, { kind: 'zset', scores: new Map<string, number>(), built: false });
+  }
+
+  /**
+   * Runs `body` for every key, as a Redis pipeline does: a key that fails does not stop the
+   * others, and the first failure in key order is thrown once all have run.
+   */
+  private eachKey<T>(keys: readonly string[], body: (key: string) => T): T[] {
+    const results: T[] = [];
+    let failure: { error: unknown } | undefined;
+    for (const key of keys) {
+      try {
+        results.push(body(key));
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
+    return results;
+  }
+
   private read<K extends Kind>(key: string, kind: K): Extract<StoredValue, { kind: K }> | undefined {
     const entry = this.live(key);
     if (!entry) return undefined;
@@ -318,6 +443,10 @@ export class MemoryCache implements Cache {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** Redis's sorted-set order: by score, then by member bytewise. */

@@ -4,6 +4,7 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { describeCacheContract, eventually } from './cache.contract.js';
+import { clusterSlot } from './cluster-slot.js';
 import { RedisCache } from './redis.cache.js';
 import { connectOrFail, deleteKeysWithPrefix, freePort } from './redis.testing.js';
 
@@ -94,6 +95,55 @@ describe('RedisCache (cluster)', () => {
     }
   });
 
+  it('computes the slot of a key exactly as the cluster does', async () => {
+    const samples = [
+      '',
+      'a',
+      'feed:{user42}',
+      '{user42}:likes',
+      '{}',
+      '{}{user42}',
+      'foo{{bar}}zap',
+      'foo{bar}{zap}',
+      '{',
+      '}{tag}',
+      'tag}{',
+      'é😀{ü}x',
+      'ключ:{значение}',
+      ...Array.from({ length: 200 }, (_, i) => `post:${i * 7919}`),
+    ];
+    const expected = await Promise.all(samples.map((key) => admin.cluster('KEYSLOT', key)));
+    expect(samples.map(clusterSlot)).toEqual(expected);
+  });
+
+  it('sends each master its own keys in batches that span every master', async () => {
+    const keys = Array.from({ length: 900 }, (_, i) => `batch:${i}`);
+    await cache.setMany(keys.map((key) => ({ key, value: key, ttlMs: 60_000 })));
+    const holders = await Promise.all(
+      admin.nodes('master').map(async (node) => (await node.keys(`${keyPrefix}batch:*`)).length),
+    );
+    expect(holders.every((count) => count > 0)).toBe(true);
+    expect(await cache.getMany(keys)).toEqual(keys);
+    expect(await admin.get(`${keyPrefix}batch:7`)).toBe('batch:7');
+
+    const feeds = keys.map((key) => `${key}:feed`);
+    for (const feed of feeds.slice(0, 300)) await cache.zAdd(feed, [{ member: 'old', score: 1 }]);
+    expect(await cache.zAddToExisting(feeds, { member: 'new', score: 2 }, 10)).toBe(300);
+    const ranges = await cache.zRangeByScoreDescMany(feeds, { limit: 1 });
+    expect(ranges.filter((range) => range[0]?.member === 'new')).toHaveLength(300);
+    expect(await cache.zRemFromMany(feeds, ['new', 'old'])).toBe(600);
+  });
+
+  it('splits a batch bigger than one pipeline on a single node', async () => {
+    const keys = Array.from({ length: 2500 }, (_, i) => `{hot}:${i}`);
+    await cache.setMany(keys.map((key) => ({ key, value: key })));
+    const holders = await Promise.all(
+      admin.nodes('master').map(async (node) => (await node.keys(`${keyPrefix}{hot}:*`)).length),
+    );
+    expect([...holders].sort((a, b) => a - b)).toEqual([0, 0, 2500]);
+    expect(await cache.getMany(keys)).toEqual(keys);
+  });
+
   it('keeps keys that share a hash tag on one node', async () => {
     await cache.zAdd('feed:{user42}', [{ member: 'p1', score: 1 }]);
     await cache.sAdd('likes:{user42}', ['p1']);
@@ -116,6 +166,9 @@ describe('RedisCache (cluster) when no node listens', () => {
       await expect(cache.ping()).rejects.toThrow();
       await expect(cache.get('k')).rejects.toThrow();
       await expect(cache.incrBy('k', 1, 1000)).rejects.toThrow();
+      await expect(cache.getMany(['k', 'l'])).rejects.toThrow();
+      await expect(cache.zAddToExisting(['k', 'l'], { member: 'm', score: 1 }, 10)).rejects.toThrow();
+      await expect(cache.zAddReplacing('k', [])).rejects.toThrow();
       await expect(cache.publish('c', 'm')).rejects.toThrow();
       await expect(cache.subscribe('c', () => undefined)).rejects.toThrow();
       await eventually(() => errors.length > 0, 'a connection error to be reported');

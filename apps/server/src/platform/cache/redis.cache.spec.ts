@@ -67,6 +67,19 @@ describe('RedisCache (standalone)', () => {
     }
   });
 
+  it('stores the built marker as the member "" with score -inf, at rank 0', async () => {
+    const raw = new Redis(REDIS_URL).on('error', () => undefined);
+    try {
+      await cache.zAddReplacing('built', [{ member: 'p1', score: 1 }], { ttlMs: 60_000 });
+      expect(await raw.zrange(`${keyPrefix}built`, 0, '-1', 'WITHSCORES')).toEqual(['', '-inf', 'p1', '1']);
+      await cache.zAddReplacing('built', []);
+      expect(await raw.zrange(`${keyPrefix}built`, 0, '-1', 'WITHSCORES')).toEqual(['', '-inf']);
+      expect(await raw.pttl(`${keyPrefix}built`)).toBe(-1);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('isolates pub/sub channels of caches with different prefixes', async () => {
     const otherPrefix = `test:cache:${randomUUID()}:`;
     const other = await connectWithPrefix(otherPrefix);
@@ -130,6 +143,10 @@ describe('RedisCache when nothing listens', () => {
       await expect(cache.set('k', 'v')).rejects.toThrow();
       await expect(cache.incrBy('k', 1, 1000)).rejects.toThrow();
       await expect(cache.zRangeByScoreDesc('k')).rejects.toThrow();
+      await expect(cache.getMany(['k', 'l'])).rejects.toThrow();
+      await expect(cache.setMany([{ key: 'k', value: 'v' }])).rejects.toThrow();
+      await expect(cache.zAddToExisting(['k', 'l'], { member: 'm', score: 1 }, 10)).rejects.toThrow();
+      await expect(cache.zAddReplacing('k', [])).rejects.toThrow();
       await expect(cache.publish('c', 'm')).rejects.toThrow();
       await expect(cache.subscribe('c', () => undefined)).rejects.toThrow();
       // It keeps trying to reconnect, and every failure goes to onError, not to an 'error' event.

@@ -1,8 +1,26 @@
 import { Cluster, Redis } from 'ioredis';
-import type { ClientContext, RedisCommander, Result } from 'ioredis';
+import type { ChainableCommander, ClientContext, RedisCommander, Result } from 'ioredis';
 
-import type { Cache, MessageHandler, RangeByScoreOptions, ScoredMember, SetOptions } from './cache.port.js';
-import { assertCount, assertInteger, assertPositiveMs, assertScore } from './cache.validation.js';
+import type {
+  Cache,
+  CacheEntry,
+  MessageHandler,
+  RangeByScoreOptions,
+  ReplaceOptions,
+  ScoredMember,
+  SetOptions,
+} from './cache.port.js';
+import {
+  assertCount,
+  assertEntries,
+  assertInteger,
+  assertKeys,
+  assertMembers,
+  assertPositiveCount,
+  assertPositiveMs,
+  rangeBounds,
+} from './cache.validation.js';
+import { clusterSlot } from './cluster-slot.js';
 
 export interface RedisCacheOptions {
   /** Standalone Redis, e.g. `redis://127.0.0.1:6379`. Exactly one of `url` and `clusterNodes`. */
@@ -26,6 +44,9 @@ type Commands = RedisCommander<{ type: 'default'; mapping: 'resp2' }>;
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     glimpseIncrBy(key: string, by: number, ttlMsIfNew: number): Result<[number, number], Context>;
+    glimpseZCard(key: string): Result<number, Context>;
+    glimpseZTrim(key: string, stop: string): Result<number, Context>;
+    glimpseZAddToExisting(key: string, score: string, member: string, stop: string): Result<number, Context>;
   }
 }
 
@@ -43,6 +64,39 @@ if existed == 0 and ttl > 0 then
 end
 return {value, redis.call('PTTL', KEYS[1])}
 `;
+
+/**
+ * The built marker of a sorted set (see the port): the member '' with score -inf, so that when
+ * present it is always rank 0. Counts and trims below leave it out.
+ */
+const MARKER_MEMBER = '';
+const MARKER_SCORE = '-inf';
+
+const ZCARD_SCRIPT = `
+local count = redis.call('ZCARD', KEYS[1])
+if count > 0 and redis.call('ZSCORE', KEYS[1], '') then count = count - 1 end
+return count
+`;
+
+/** ARGV[1] is the rank to remove up to, -(keep + 1), computed in JS where it is exact. */
+const ZTRIM_SCRIPT = `
+local first = 0
+if redis.call('ZSCORE', KEYS[1], '') then first = 1 end
+return redis.call('ZREMRANGEBYRANK', KEYS[1], first, ARGV[1])
+`;
+
+/** The fanout push: a missing key stays missing (an expired feed is rebuilt on read, not here). */
+const ZADD_TO_EXISTING_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+local first = 0
+if redis.call('ZSCORE', KEYS[1], '') then first = 1 end
+redis.call('ZREMRANGEBYRANK', KEYS[1], first, ARGV[3])
+return 1
+`;
+
+/** Commands per pipeline: a batch over thousands of keys holds at most this many per node in flight. */
+const PIPELINE_CHUNK = 1000;
 
 /** Redis appends where a script failed; callers match on Redis's message, as for plain commands. */
 const SCRIPT_ERROR_SUFFIX = / script: [0-9a-f]+, on @user_script:\d+\.$/;
@@ -65,6 +119,8 @@ interface ChannelState {
 export class RedisCache implements Cache {
   private readonly client: Client;
   private readonly commands: Commands;
+  /** Prepended by ioredis to every key; the batches need it to tell which node owns a key. */
+  private readonly keyPrefix: string;
   private readonly channelPrefix: string;
   private readonly commandTimeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -91,7 +147,8 @@ export class RedisCache implements Cache {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
     assertPositiveMs(this.commandTimeoutMs, 'commandTimeoutMs');
     assertPositiveMs(this.connectTimeoutMs, 'connectTimeoutMs');
-    this.channelPrefix = options.keyPrefix ?? '';
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.channelPrefix = this.keyPrefix;
     const onError = options.onError ?? (() => undefined);
     this.onError = (err) => {
       try {
@@ -103,6 +160,9 @@ export class RedisCache implements Cache {
     this.client = this.createClient(options);
     this.commands = this.client;
     this.client.defineCommand('glimpseIncrBy', { numberOfKeys: 1, lua: INCR_BY_SCRIPT });
+    this.client.defineCommand('glimpseZCard', { numberOfKeys: 1, lua: ZCARD_SCRIPT });
+    this.client.defineCommand('glimpseZTrim', { numberOfKeys: 1, lua: ZTRIM_SCRIPT });
+    this.client.defineCommand('glimpseZAddToExisting', { numberOfKeys: 1, lua: ZADD_TO_EXISTING_SCRIPT });
   }
 
   async get(key: string): Promise<string | null> {
@@ -145,15 +205,10 @@ export class RedisCache implements Cache {
   ): Promise<{ value: number; ttlMs: number | null }> {
     assertInteger(by, 'by');
     if (ttlMsIfNew !== undefined) assertPositiveMs(ttlMsIfNew, 'ttlMsIfNew');
-    try {
-      const [value, pttl] = await this.run('INCRBY', () =>
-        this.commands.glimpseIncrBy(key, by, ttlMsIfNew ?? 0),
-      );
-      return { value, ttlMs: pttl >= 0 ? pttl : null };
-    } catch (err) {
-      if (err instanceof Error) err.message = err.message.replace(SCRIPT_ERROR_SUFFIX, '');
-      throw err;
-    }
+    const [value, pttl] = await this.runScript('INCRBY', () =>
+      this.commands.glimpseIncrBy(key, by, ttlMsIfNew ?? 0),
+    );
+    return { value, ttlMs: pttl >= 0 ? pttl : null };
   }
 
   async sAdd(key: string, members: readonly string[]): Promise<number> {
@@ -176,43 +231,120 @@ export class RedisCache implements Cache {
   }
 
   async zAdd(key: string, entries: readonly ScoredMember[]): Promise<number> {
-    for (const entry of entries) assertScore(entry.score, 'score');
+    assertEntries(entries);
     if (entries.length === 0) return this.run('ZADD', () => Promise.resolve(0));
-    const args = entries.flatMap(({ member, score }) => [formatScore(score), member]);
-    return this.run('ZADD', () => this.commands.zadd(key, ...args));
+    return this.run('ZADD', () => this.commands.zadd(key, ...zaddArgs(entries)));
   }
 
   async zRem(key: string, members: readonly string[]): Promise<number> {
+    assertMembers(members);
     if (members.length === 0) return this.run('ZREM', () => Promise.resolve(0));
     return this.run('ZREM', () => this.commands.zrem(key, ...members));
   }
 
   async zRangeByScoreDesc(key: string, options: RangeByScoreOptions = {}): Promise<ScoredMember[]> {
-    const { max = Infinity, min = -Infinity, maxExclusive = false, limit } = options;
-    assertScore(max, 'max');
-    assertScore(min, 'min');
-    if (limit !== undefined) assertCount(limit, 'limit');
-    const start = (maxExclusive ? '(' : '') + formatScore(max);
-    // A negative count means "no limit" to Redis.
-    const count = limit ?? -1;
-    const flat = await this.run('ZRANGE', () =>
-      this.commands.zrange(key, start, formatScore(min), 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES'),
-    );
-    const result: ScoredMember[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      result.push({ member: flat[i] as string, score: parseScore(flat[i + 1] as string) });
-    }
-    return result;
+    const args = rangeArgs(options);
+    return parseRange(await this.run('ZRANGE', () => this.commands.zrange(key, ...args)));
   }
 
   async zCard(key: string): Promise<number> {
-    return this.run('ZCARD', () => this.commands.zcard(key));
+    return this.runScript('ZCARD', () => this.commands.glimpseZCard(key));
   }
 
   async zTrimToHighest(key: string, keep: number): Promise<number> {
     assertCount(keep, 'keep');
-    // Ranks count from the lowest score; -(keep + 1) is the highest rank that has to go.
-    return this.run('ZREMRANGEBYRANK', () => this.commands.zremrangebyrank(key, 0, -(keep + 1)));
+    return this.runScript('ZREMRANGEBYRANK', () => this.commands.glimpseZTrim(key, trimStop(keep)));
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    assertKeys(keys);
+    const replies = await this.pipelined(
+      'GET',
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.get(key),
+    );
+    return replies.map((reply) => (typeof reply === 'string' ? reply : null));
+  }
+
+  async setMany(entries: readonly CacheEntry[]): Promise<void> {
+    assertKeys(entries.map((entry) => entry.key));
+    for (const { ttlMs } of entries) if (ttlMs !== undefined) assertPositiveMs(ttlMs, 'ttlMs');
+    await this.pipelined(
+      'SET',
+      entries,
+      (entry) => entry.key,
+      (pipeline, { key, value, ttlMs }) =>
+        ttlMs === undefined ? pipeline.set(key, value) : pipeline.set(key, value, 'PX', ttlMs),
+    );
+  }
+
+  async zAddToExisting(keys: readonly string[], entry: ScoredMember, keepHighest: number): Promise<number> {
+    assertKeys(keys);
+    assertEntries([entry]);
+    assertPositiveCount(keepHighest, 'keepHighest');
+    const score = formatScore(entry.score);
+    const stop = trimStop(keepHighest);
+    const replies = await this.pipelined(
+      'ZADD',
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.glimpseZAddToExisting(key, score, entry.member, stop),
+    );
+    return sumReplies(replies);
+  }
+
+  async zRemFromMany(keys: readonly string[], members: readonly string[]): Promise<number> {
+    assertKeys(keys);
+    assertMembers(members);
+    if (members.length === 0) return this.run('ZREM', () => Promise.resolve(0));
+    const replies = await this.pipelined(
+      'ZREM',
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.zrem(key, ...members),
+    );
+    return sumReplies(replies);
+  }
+
+  async zRangeByScoreDescMany(
+    keys: readonly string[],
+    options: RangeByScoreOptions = {},
+  ): Promise<ScoredMember[][]> {
+    assertKeys(keys);
+    const args = rangeArgs(options);
+    const replies = await this.pipelined(
+      'ZRANGE',
+      keys,
+      (key) => key,
+      (pipeline, key) => pipeline.zrange(key, ...args),
+    );
+    return replies.map(parseRange);
+  }
+
+  async zAddReplacing(
+    key: string,
+    entries: readonly ScoredMember[],
+    options: ReplaceOptions = {},
+  ): Promise<void> {
+    assertKeys([key]);
+    assertEntries(entries);
+    const { ttlMs, keepHighest } = options;
+    if (ttlMs !== undefined) assertPositiveMs(ttlMs, 'ttlMs');
+    if (keepHighest !== undefined) assertPositiveCount(keepHighest, 'keepHighest');
+    const replies = await this.run('MULTI', () => {
+      // One transaction on one key: readers see the old set or the new one, never a half-built one.
+      const transaction = this.client
+        .multi()
+        .del(key)
+        .zadd(key, MARKER_SCORE, MARKER_MEMBER, ...zaddArgs(entries));
+      // The marker is rank 0, so the real members start at rank 1.
+      if (keepHighest !== undefined) transaction.zremrangebyrank(key, 1, trimStop(keepHighest));
+      if (ttlMs !== undefined) transaction.pexpire(key, ttlMs);
+      return transaction.exec();
+    });
+    const failed = replies?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
   }
 
   async exists(key: string): Promise<boolean> {
@@ -359,6 +491,80 @@ export class RedisCache implements Cache {
     }
   }
 
+  /** `run` for a Lua script, whose errors read like the plain command's. */
+  private async runScript<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await this.run(operation, command);
+    } catch (err) {
+      throw stripScriptSuffix(asError(err));
+    }
+  }
+
+  /**
+   * Runs one single-key command per item, in pipelines of at most PIPELINE_CHUNK commands: on
+   * Redis Cluster one series of pipelines per node (nodes in parallel), each holding only the
+   * keys that node serves, since ioredis sends a pipeline to one node. Each pipeline gets its own
+   * deadline. Replies come back in item order; a command that failed does not stop the others,
+   * and the first failure in item order is thrown once all have run.
+   */
+  private async pipelined<T>(
+    operation: string,
+    items: readonly T[],
+    keyOf: (item: T) => string,
+    enqueue: (pipeline: ChainableCommander, item: T) => void,
+  ): Promise<unknown[]> {
+    if (this.closed) throw closedError();
+    const replies = new Array<unknown>(items.length);
+    let failure: { index: number; error: Error } | undefined;
+    let abandoned = false;
+    const sendGroup = async (group: readonly Indexed<T>[]): Promise<void> => {
+      for (let start = 0; start < group.length && !abandoned; start += PIPELINE_CHUNK) {
+        const chunk = group.slice(start, start + PIPELINE_CHUNK);
+        let results: [Error | null, unknown][] | null;
+        try {
+          results = await this.run(operation, () => {
+            const pipeline = this.client.pipeline();
+            for (const { item } of chunk) enqueue(pipeline, item);
+            return pipeline.exec();
+          });
+        } catch (err) {
+          // The batch has failed: the other nodes' series stop after their current pipeline.
+          abandoned = true;
+          throw err;
+        }
+        chunk.forEach(({ index }, position) => {
+          const [error, reply] = results?.[position] ?? [new Error(`Redis ${operation}: no reply`), null];
+          if (error === null) replies[index] = reply;
+          else if (!failure || index < failure.index) failure = { index, error: stripScriptSuffix(error) };
+        });
+      }
+    };
+    await Promise.all(this.groupByNode(items, keyOf).map(sendGroup));
+    if (failure) throw failure.error;
+    return replies;
+  }
+
+  private groupByNode<T>(items: readonly T[], keyOf: (item: T) => string): Indexed<T>[][] {
+    const indexed = items.map((item, index) => ({ item, index }));
+    if (!(this.client instanceof Cluster)) return indexed.length === 0 ? [] : [indexed];
+    const slots = this.client.slots;
+    const groups = new Map<string, Indexed<T>[]>();
+    for (const entry of indexed) {
+      const slot = clusterSlot(this.keyPrefix + keyOf(entry.item));
+      const nodes = slots[slot];
+      if (!nodes || nodes.length === 0) {
+        // Before the first slot map arrives (cluster unreachable); fail fast, as single commands do.
+        throw new Error(`Redis Cluster: no node known for slot ${slot}`);
+      }
+      // The node set, as ioredis itself groups slots when it checks a pipeline.
+      const node = nodes.join(';');
+      const group = groups.get(node);
+      if (group) group.push(entry);
+      else groups.set(node, [entry]);
+    }
+    return [...groups.values()];
+  }
+
   /** Runs one command of a caller's, refused once the cache is closed. */
   private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
@@ -399,6 +605,11 @@ export class RedisCache implements Cache {
   }
 }
 
+interface Indexed<T> {
+  readonly item: T;
+  readonly index: number;
+}
+
 function asCommands(client: Client): Commands {
   return client;
 }
@@ -429,6 +640,48 @@ function parseNode(node: string): { host: string; port: number } {
     throw new Error(`RedisCache: cluster node "${node}" is not host:port`);
   }
   return { host, port };
+}
+
+function zaddArgs(entries: readonly ScoredMember[]): string[] {
+  return entries.flatMap(({ member, score }) => [formatScore(score), member]);
+}
+
+/** ZRANGE's arguments after the key for a range read, after checking the options. */
+function rangeArgs(
+  options: RangeByScoreOptions,
+): [string, string, 'BYSCORE', 'REV', 'LIMIT', number, number, 'WITHSCORES'] {
+  const { max, min } = rangeBounds(options);
+  const start = (options.maxExclusive ? '(' : '') + formatScore(max);
+  // A negative count means "no limit" to Redis.
+  return [start, formatScore(min), 'BYSCORE', 'REV', 'LIMIT', 0, options.limit ?? -1, 'WITHSCORES'];
+}
+
+/**
+ * A ZRANGE WITHSCORES reply without the built marker. Dropping it never shortens a limited page
+ * wrongly: the marker is the last member of any range that reaches it.
+ */
+function parseRange(reply: unknown): ScoredMember[] {
+  const flat = Array.isArray(reply) ? reply.map(String) : [];
+  const result: ScoredMember[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const member = flat[i] ?? '';
+    if (member !== MARKER_MEMBER) result.push({ member, score: parseScore(flat[i + 1] ?? '') });
+  }
+  return result;
+}
+
+/** The rank ZREMRANGEBYRANK removes up to so that `keep` members stay (ranks count from the lowest). */
+function trimStop(keep: number): string {
+  return String(-(keep + 1));
+}
+
+function sumReplies(replies: readonly unknown[]): number {
+  return replies.reduce<number>((total, reply) => total + Number(reply), 0);
+}
+
+function stripScriptSuffix(err: Error): Error {
+  err.message = err.message.replace(SCRIPT_ERROR_SUFFIX, '');
+  return err;
 }
 
 function formatScore(score: number): string {

@@ -24,13 +24,14 @@ describe('loadConfig', () => {
       http: { host: '127.0.0.1', port: 8080, corsOrigins: [], bodyLimitBytes: 1_048_576 },
       database: { url: undefined, poolMax: 10 },
       redis: { url: undefined, clusterNodes: undefined, keyPrefix: '' },
-      kafka: { brokers: undefined, clientId: 'glimpse' },
+      kafka: { brokers: undefined, clientId: 'glimpse', namespace: undefined },
       grpc: {
         urls: {
           auth: { host: '127.0.0.1', port: 50051 },
           user: { host: '127.0.0.1', port: 50052 },
           media: { host: '127.0.0.1', port: 50053 },
           post: { host: '127.0.0.1', port: 50054 },
+          feed: { host: '127.0.0.1', port: 50055 },
         },
         deadlineMs: 2000,
         breakerCooldownMs: 2000,
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
       },
       rateLimit: { multiplier: 1 },
       storage: { localDir: path.resolve('./data/media'), s3: undefined, publicUrl: undefined },
+      feed: { fanoutFollowerThreshold: 10_000, maxItems: 800, activeDays: 7, exploreRefreshSeconds: 60 },
       media: { maxBytes: 52_428_800, maxPixels: 100_000_000, workerConcurrency: 2, uploadUrlTtlSeconds: 900 },
       log: { level: 'info' },
       workerId: undefined,
@@ -280,7 +282,7 @@ describe('CONFIG_VARIABLES', () => {
     const names = CONFIG_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('JWT_SECRET');
-    expect(names).toHaveLength(40);
+    expect(names).toHaveLength(46);
     // The documented defaults, written out as if set explicitly, must load.
     expect(() =>
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),

@@ -42,7 +42,7 @@ export type TracingExporter = (typeof TRACING_EXPORTERS)[number];
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 /** Roles that serve a gRPC API of their own. */
-export type GrpcServiceRole = 'auth' | 'user' | 'media' | 'post';
+export type GrpcServiceRole = 'auth' | 'user' | 'media' | 'post' | 'feed';
 
 export interface HostPort {
   host: string;
@@ -82,6 +82,8 @@ export interface Config {
     /** Unset: in-process event bus. */
     brokers: readonly HostPort[] | undefined;
     clientId: string;
+    /** Prefix of every topic and consumer group; unset: none. */
+    namespace: string | undefined;
   };
   /** Where each service role is reached (and listens) over gRPC, and how calls to it behave. */
   grpc: {
@@ -113,6 +115,12 @@ export interface Config {
       | undefined;
     /** Base URL of served media (a CDN in production); unset: `/media` on the gateway. */
     publicUrl: string | undefined;
+  };
+  feed: {
+    fanoutFollowerThreshold: number;
+    maxItems: number;
+    activeDays: number;
+    exploreRefreshSeconds: number;
   };
   media: {
     maxBytes: number;
@@ -355,6 +363,15 @@ const VARIABLES = {
     schema: hostPortList(),
   }),
   KAFKA_CLIENT_ID: variable({ default: 'glimpse', description: 'Kafka client id.', schema: text() }),
+  KAFKA_NAMESPACE: variable({
+    default: undefined,
+    description:
+      'Prefix of every Kafka topic and consumer group, so several deployments can share one Kafka cluster.',
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/, { error: 'expected a-z A-Z 0-9 . _ - only' })
+      .optional(),
+  }),
   GRPC_AUTH_URL: variable({
     default: '127.0.0.1:50051',
     description: 'host:port of the auth service over gRPC; the auth role listens on its port.',
@@ -373,6 +390,11 @@ const VARIABLES = {
   GRPC_POST_URL: variable({
     default: '127.0.0.1:50054',
     description: 'host:port of the post service over gRPC; the post role listens on its port.',
+    schema: hostPortValue(),
+  }),
+  GRPC_FEED_URL: variable({
+    default: '127.0.0.1:50055',
+    description: 'host:port of the feed service over gRPC; the feed role listens on its port.',
     schema: hostPortValue(),
   }),
   GRPC_DEADLINE_MS: variable({
@@ -473,6 +495,28 @@ const VARIABLES = {
     default: '900',
     description: 'Lifetime of direct-upload (presigned) URLs, in seconds.',
     schema: integer(60, 604_800),
+  }),
+  FANOUT_FOLLOWER_THRESHOLD: variable({
+    default: '10000',
+    description:
+      "Authors with more followers are merged into readers' feeds at read time instead of pushed to every follower.",
+    schema: integer(0, 1_000_000_000),
+  }),
+  FEED_MAX_ITEMS: variable({
+    default: '800',
+    description: 'Post ids kept in each home feed in Redis.',
+    schema: integer(10, 100_000),
+  }),
+  FEED_ACTIVE_DAYS: variable({
+    default: '7',
+    description:
+      'A feed unread for this many days expires and fanout skips it; it is rebuilt on the next read.',
+    schema: integer(1, 365),
+  }),
+  EXPLORE_REFRESH_SECONDS: variable({
+    default: '60',
+    description: 'How often the Explore ranking is recomputed, in seconds.',
+    schema: integer(1, 86_400),
   }),
   LOG_LEVEL: variable({
     default: 'info',
@@ -638,9 +682,16 @@ function toConfig(v: Parsed): Config {
     kafka: {
       brokers: v.KAFKA_BROKERS,
       clientId: v.KAFKA_CLIENT_ID,
+      namespace: v.KAFKA_NAMESPACE,
     },
     grpc: {
-      urls: { auth: v.GRPC_AUTH_URL, user: v.GRPC_USER_URL, media: v.GRPC_MEDIA_URL, post: v.GRPC_POST_URL },
+      urls: {
+        auth: v.GRPC_AUTH_URL,
+        user: v.GRPC_USER_URL,
+        media: v.GRPC_MEDIA_URL,
+        post: v.GRPC_POST_URL,
+        feed: v.GRPC_FEED_URL,
+      },
       deadlineMs: v.GRPC_DEADLINE_MS,
       breakerCooldownMs: v.GRPC_BREAKER_COOLDOWN_MS,
     },
@@ -664,6 +715,12 @@ function toConfig(v: Parsed): Config {
               forcePathStyle: v.S3_FORCE_PATH_STYLE === 'true',
             },
       publicUrl: v.MEDIA_PUBLIC_URL?.replace(/\/+$/, ''),
+    },
+    feed: {
+      fanoutFollowerThreshold: v.FANOUT_FOLLOWER_THRESHOLD,
+      maxItems: v.FEED_MAX_ITEMS,
+      activeDays: v.FEED_ACTIVE_DAYS,
+      exploreRefreshSeconds: v.EXPLORE_REFRESH_SECONDS,
     },
     media: {
       maxBytes: v.MEDIA_MAX_BYTES,

@@ -18,6 +18,10 @@ import {
   type SummaryPage,
   type UpdateProfileRequest,
   type UserService,
+  type ListFollowerIdsRequest,
+  type UserIdPage,
+  type ListFollowingIdsRequest,
+  type FolloweeList,
 } from '../../generated/glimpse/user/v1/user.js';
 import { DomainError, type DomainErrorKind } from '../errors.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -107,6 +111,12 @@ class RecordingUserService implements UserService {
   }
   listFollowing(request: ListFollowsRequest): Promise<SummaryPage> {
     return this.#handle('listFollowing', request);
+  }
+  listFollowerIds(request: ListFollowerIdsRequest): Promise<UserIdPage> {
+    return this.#handle('listFollowerIds', request);
+  }
+  listFollowingIds(request: ListFollowingIdsRequest): Promise<FolloweeList> {
+    return this.#handle('listFollowingIds', request);
   }
 }
 

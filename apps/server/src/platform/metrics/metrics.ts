@@ -32,6 +32,14 @@ export interface Metrics {
   mediaProcessingSeconds: Histogram;
   /** Uploads waiting for a processing slot in this process. */
   mediaProcessingQueued: Gauge;
+  /** Feed reads that did not come from the reader's Redis feed: `rebuilt` or `database` (Redis down). */
+  feedReadsOffCacheTotal: Counter<'source'>;
+  /** Feeds a published post was pushed into. */
+  fanoutDeliveriesTotal: Counter;
+  /** Published posts not pushed because their author is above the threshold (merged at read). */
+  fanoutCelebrityPostsTotal: Counter;
+  /** From publication to the post being in every follower's feed. */
+  fanoutLagSeconds: Histogram;
 }
 
 /** From a cache hit (5 ms) to a slow upload (10 s). */
@@ -97,6 +105,28 @@ export function createMetrics(): Metrics {
     mediaProcessingQueued: new Gauge({
       name: 'media_processing_queued',
       help: 'Uploads waiting for a processing slot in this process.',
+      registers: [registry],
+    }),
+    feedReadsOffCacheTotal: new Counter({
+      name: 'feed_reads_off_cache_total',
+      help: 'Feed reads not served from the Redis feed, by source: rebuilt (feed was missing) or database (Redis down).',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    fanoutDeliveriesTotal: new Counter({
+      name: 'fanout_deliveries_total',
+      help: 'Feeds published posts were pushed into.',
+      registers: [registry],
+    }),
+    fanoutCelebrityPostsTotal: new Counter({
+      name: 'fanout_celebrity_posts_total',
+      help: 'Published posts whose author is above the fanout threshold (merged at read, pushed to nobody).',
+      registers: [registry],
+    }),
+    fanoutLagSeconds: new Histogram({
+      name: 'fanout_lag_seconds',
+      help: 'Time from publication to the post being in every follower feed, in seconds.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
   };

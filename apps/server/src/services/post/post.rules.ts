@@ -54,3 +54,17 @@ export function isReady(media: Media | undefined): boolean {
 function failureReasonOf(media: Media): string {
   return media.failureReason ?? 'unknown reason';
 }
+
+/** Most authors one pull query takes: the feed passes everyone a user follows (MAX_FOLLOWING). */
+export const MAX_PULL_AUTHORS = 10_000;
+/** Most post refs one ListRecentByAuthors / ListRecentPublished call returns. */
+export const MAX_POST_REFS = 1000;
+
+/**
+ * The number of post refs to return: proto3's unset (0) means as many as allowed, which is what
+ * the feed's rebuilds want; anything else is clamped into 1..MAX_POST_REFS.
+ */
+export function postRefLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit) || limit === 0) return MAX_POST_REFS;
+  return Math.min(MAX_POST_REFS, Math.max(1, Math.trunc(limit)));
+}

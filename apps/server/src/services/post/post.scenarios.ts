@@ -1,16 +1,21 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { MediaStatus } from '../../generated/glimpse/media/v1/media.js';
-import { PostStatus, type Post } from '../../generated/glimpse/post/v1/post.js';
+import { PostStatus, type Post, type PostRef } from '../../generated/glimpse/post/v1/post.js';
+import { MemoryCache } from '../../platform/cache/memory.cache.js';
 import { compareIds, IdGenerator } from '../../platform/ids/snowflake.js';
 import type { OutboxTables } from '../../platform/outbox/outbox.repository.js';
 import { migrate } from '../../platform/sql/migrator.js';
 import type { SqlDatabase } from '../../platform/sql/sql.port.js';
 import { rejection } from '../../testing/rejection.js';
+import { postCacheKey } from './post.cache.js';
 import { POST_DELETED, POST_PUBLISHED } from './post.events.js';
+import { MAX_PULL_AUTHORS } from './post.rules.js';
 import { PostServiceImpl } from './post.service.js';
-import { FakeMediaService } from './post.testing.js';
-import { SqlPostsRepository } from './posts.repository.js';
+import type { PostsTables } from './post.tables.js';
+import { FakeMediaService, unavailableCache } from './post.testing.js';
+import { recentByAuthorsQuery, SqlPostsRepository } from './posts.repository.js';
 
 const {
   MEDIA_STATUS_READY: READY,
@@ -345,5 +350,217 @@ export function describePostScenarios(name: string, open: () => Promise<SqlDatab
       expect(items.map((p) => p.id)).toEqual([c.id, a.id, ownPending.id, b.id]);
       expect(items[0]).toEqual(c);
     });
+
+    it('pulls the newest posts of several authors, paging by before_id without duplicates or gaps', async () => {
+      const [ada, grace, lin, outsider] = [ids.next(), ids.next(), ids.next(), ids.next()];
+      const expected: PostRef[] = [];
+      for (const [i, author] of [ada, grace, ada, lin, outsider, grace, grace, ada, lin, ada].entries()) {
+        const post = await postWith(author, [READY], `pull ${i}`);
+        if (author !== outsider) expected.unshift({ postId: post.id, authorId: author });
+      }
+      // Neither pending, failed nor deleted posts are pulled.
+      await postWith(ada, [PROCESSING]);
+      const failing = await postWith(grace, [PROCESSING]);
+      media.set(failing.mediaIds[0] ?? '', FAILED, 'broken');
+      await posts.settleMedia({ mediaId: failing.mediaIds[0] ?? '' });
+      const deleted = await postWith(lin, [READY]);
+      await posts.deletePost({ postId: deleted.id, authorId: lin });
+
+      const authorIds = [lin, ada, grace, ada, ids.next()];
+      const all = await posts.listRecentByAuthors({ authorIds, limit: 100 });
+      expect(all.items).toEqual(expected);
+
+      const seen: PostRef[] = [];
+      let beforeId: string | undefined;
+      for (;;) {
+        const page = await posts.listRecentByAuthors({ authorIds, limit: 3, beforeId });
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.items);
+        if (page.items.length < 3) break;
+        beforeId = page.items.at(-1)?.postId;
+        // A post published between two reads belongs at the top, not in later pages.
+        if (seen.length === 3) await postWith(grace, [READY], 'late');
+      }
+      expect(seen).toEqual(expected);
+    });
+
+    it('pulls from up to 10000 authors off the author index, reading at most limit posts per author', async () => {
+      // 60 authors x 50 posts, every tenth pending, every seventh deleted; ids and author ids
+      // below any generated id. Bulk-inserted: only the rows matter to the query.
+      const AUTHORS = 60;
+      const POSTS = 50;
+      const authorOf = (a: number) => String(500_000_000_000 + a);
+      const idOf = (n: number, a: number) => String(600_000_000_000 + n * 100 + a);
+      const kysely = db.kysely<PostsTables>();
+      await sql`
+        insert into posts.posts (id, author_id, caption, status, published_at, created_at, deleted_at)
+        select 600000000000 + n * 100 + a, 500000000000 + a, '',
+          case when n % 10 = 0 then 'pending' else 'published' end,
+          case when n % 10 = 0 then null else timestamptz '2026-01-02' + n * interval '1 minute' end,
+          timestamptz '2026-01-02' + n * interval '1 minute',
+          case when n % 7 = 0 then timestamptz '2026-01-03' end
+        from generate_series(1, ${POSTS}) n, generate_series(1, ${AUTHORS}) a
+      `.execute(kysely);
+      await sql`analyze posts.posts`.execute(kysely);
+
+      const authors = Array.from({ length: AUTHORS }, (_, i) => authorOf(i + 1));
+      const visible: PostRef[] = [];
+      for (let n = POSTS; n >= 1; n--) {
+        if (n % 10 === 0 || n % 7 === 0) continue;
+        for (let a = AUTHORS; a >= 1; a--) visible.push({ postId: idOf(n, a), authorId: authorOf(a) });
+      }
+      const strangers = Array.from({ length: MAX_PULL_AUTHORS - AUTHORS }, () => ids.next());
+      const everyone = [...strangers.slice(0, 5000), ...authors, ...strangers.slice(5000)];
+      const top = await posts.listRecentByAuthors({ authorIds: everyone, limit: 1000 });
+      expect(top.items).toEqual(visible.slice(0, 1000));
+      const before = idOf(33, 17);
+      const older = await posts.listRecentByAuthors({ authorIds: authors, beforeId: before, limit: 25 });
+      const start = visible.findIndex((ref) => compareIds(ref.postId, before) < 0);
+      expect(visible[start]?.postId).toBe(idOf(33, 16));
+      expect(older.items).toEqual(visible.slice(start, start + 25));
+      expect(
+        (await rejection(posts.listRecentByAuthors({ authorIds: [...everyone, ids.next()], limit: 10 })))
+          .kind,
+      ).toBe('invalid');
+
+      // The plan: every read of posts.posts is an index scan of posts_author_id_idx that stops
+      // after `limit` rows per author; no sort of all the authors' 3000 posts.
+      const LIMIT = 10;
+      const { rows } = await sql<{ 'QUERY PLAN': unknown }>`
+        explain (analyze, format json) ${recentByAuthorsQuery(authors, undefined, LIMIT)}
+      `.execute(kysely);
+      const scans = postsScans(planOf(rows[0]?.['QUERY PLAN']));
+      expect(scans.length).toBeGreaterThan(0);
+      for (const scan of scans) {
+        expect(scan['Node Type']).toMatch(/^Index (Only )?Scan$/);
+        expect(scan['Index Name']).toBe('posts_author_id_idx');
+      }
+      const rowsRead = scans.reduce(
+        (sum, scan) => sum + Number(scan['Actual Rows']) * Number(scan['Actual Loops']),
+        0,
+      );
+      expect(rowsRead).toBe(AUTHORS * LIMIT);
+    });
+
+    it('lists recent publications of everyone, newest publication first, from since on', async () => {
+      // A clock of its own, years ahead of the other tests' posts, so that only these qualify.
+      let now = new Date('2030-06-01T10:00:00.000Z');
+      const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+      const timed = new PostServiceImpl({ posts: new SqlPostsRepository(db), media, ids, now: () => now });
+      const [ada, grace] = [ids.next(), ids.next()];
+      const since = now;
+      const first = await timed.createPost({ authorId: ada, caption: '', mediaIds: [media.add(ada)] });
+      now = later(1);
+      const slowPhoto = media.add(grace, PROCESSING);
+      const slow = await timed.createPost({ authorId: grace, caption: '', mediaIds: [slowPhoto] });
+      now = later(1);
+      const second = await timed.createPost({ authorId: grace, caption: '', mediaIds: [media.add(grace)] });
+      const gone = await timed.createPost({ authorId: ada, caption: '', mediaIds: [media.add(ada)] });
+      await timed.deletePost({ postId: gone.id, authorId: ada });
+      now = later(1);
+      media.set(slowPhoto, READY);
+      await timed.settleMedia({ mediaId: slowPhoto });
+      await timed.createPost({ authorId: ada, caption: '', mediaIds: [media.add(ada, PROCESSING)] });
+
+      const all = await timed.listRecentPublished({ since: since.toISOString(), limit: 100 });
+      expect(all.items).toEqual([
+        { postId: slow.id, authorId: grace },
+        { postId: second.id, authorId: grace },
+        { postId: first.id, authorId: ada },
+      ]);
+      const fromSecond = await timed.listRecentPublished({ since: second.publishedAt ?? '', limit: 100 });
+      expect(fromSecond.items.map((ref) => ref.postId)).toEqual([slow.id, second.id]);
+      const newest = await timed.listRecentPublished({ since: since.toISOString(), limit: 1 });
+      expect(newest.items.map((ref) => ref.postId)).toEqual([slow.id]);
+      await expect(timed.listRecentPublished({ since: later(1).toISOString(), limit: 100 })).resolves.toEqual(
+        {
+          items: [],
+        },
+      );
+    });
+
+    it('reads published posts through the cache, and on PostgreSQL alone when the cache is down', async () => {
+      const memory = new MemoryCache();
+      const errors: Error[] = [];
+      const repository = new SqlPostsRepository(db);
+      const onCacheError = (err: Error) => errors.push(err);
+      const cached = new PostServiceImpl({ posts: repository, media, ids, cache: memory, onCacheError });
+      const author = ids.next();
+      try {
+        const post = await cached.createPost({
+          authorId: author,
+          caption: 'cached',
+          mediaIds: [media.add(author)],
+        });
+        const pending = await cached.createPost({
+          authorId: author,
+          caption: '',
+          mediaIds: [media.add(author, PROCESSING)],
+        });
+        await expect(cached.getPosts({ postIds: [post.id, pending.id], viewerId: author })).resolves.toEqual({
+          items: [post, pending],
+        });
+        expect(JSON.parse((await memory.get(postCacheKey(post.id))) ?? 'null')).toMatchObject({
+          id: post.id,
+          caption: 'cached',
+          mediaIds: post.mediaIds,
+        });
+        await expect(memory.exists(postCacheKey(pending.id))).resolves.toBe(false);
+
+        // Read through: the cached copy answers. (Published posts never change in place; this
+        // change behind the cache's back only shows where the answer comes from.)
+        await db
+          .kysely<PostsTables>()
+          .updateTable('posts.posts')
+          .set({ caption: 'changed behind the cache' })
+          .where('id', '=', post.id)
+          .execute();
+        await expect(cached.getPost({ postId: post.id })).resolves.toEqual(post);
+        await expect(posts.getPost({ postId: post.id })).resolves.toMatchObject({
+          caption: 'changed behind the cache',
+        });
+        await cached.deletePost({ postId: post.id, authorId: author });
+        expect((await rejection(cached.getPost({ postId: post.id }))).kind).toBe('not_found');
+        expect(errors).toEqual([]);
+
+        const down = new PostServiceImpl({
+          posts: repository,
+          media,
+          ids,
+          cache: unavailableCache(),
+          onCacheError,
+        });
+        const other = await down.createPost({
+          authorId: author,
+          caption: 'no cache',
+          mediaIds: [media.add(author)],
+        });
+        await expect(down.getPost({ postId: other.id })).resolves.toEqual(other);
+        await expect(down.getPosts({ postIds: [other.id, post.id, pending.id] })).resolves.toEqual({
+          items: [other],
+        });
+        await expect(down.deletePost({ postId: other.id, authorId: author })).resolves.toEqual({});
+        await expect(down.getPosts({ postIds: [other.id] })).resolves.toEqual({ items: [] });
+        expect(errors).toHaveLength(4);
+      } finally {
+        await memory.close();
+      }
+    });
   });
+}
+
+type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+
+/** The root plan node of an `explain (format json)` answer, parsed or not by the driver. */
+function planOf(explained: unknown): PlanNode {
+  const json: unknown = typeof explained === 'string' ? JSON.parse(explained) : explained;
+  const root = (json as { Plan: PlanNode }[])[0]?.Plan;
+  if (root === undefined) throw new Error(`not a JSON plan: ${JSON.stringify(explained)}`);
+  return root;
+}
+
+/** Every node of the plan that reads posts.posts. */
+function postsScans(node: PlanNode): PlanNode[] {
+  const own = node['Relation Name'] === 'posts' ? [node] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(postsScans)];
 }

@@ -1,31 +1,46 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 
 import { MediaStatus } from '../../generated/glimpse/media/v1/media.js';
 import { PostStatus } from '../../generated/glimpse/post/v1/post.js';
+import type { Cache } from '../../platform/cache/cache.port.js';
+import { MemoryCache } from '../../platform/cache/memory.cache.js';
 import { decodeCursor, encodeCursor } from '../../platform/pagination/cursor.js';
 import { rejection } from '../../testing/rejection.js';
 import { POST_DELETED, POST_PUBLISHED } from './post.events.js';
+import { POST_CACHE_TTL_MS, postCacheKey } from './post.cache.js';
+import { MAX_POST_REFS, MAX_PULL_AUTHORS } from './post.rules.js';
 import { PostServiceImpl } from './post.service.js';
-import { FakeMediaService, InMemoryPostsRepository } from './post.testing.js';
+import {
+  FakeMediaService,
+  InMemoryPostsRepository,
+  recordingCache,
+  unavailableCache,
+} from './post.testing.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const ADA = '1001';
 const GRACE = '1002';
 
-function setup() {
+function setup(cache?: Cache) {
   const posts = new InMemoryPostsRepository();
   const media = new FakeMediaService();
+  const clock = { now: NOW };
+  const cacheErrors: Error[] = [];
   let nextId = 9000;
   const service = new PostServiceImpl({
     posts,
     media,
     ids: { next: () => String(nextId++) },
-    now: () => NOW,
+    now: () => clock.now,
     traceparent: () => TRACEPARENT,
+    ...(cache !== undefined && { cache, onCacheError: (err: Error) => cacheErrors.push(err) }),
   });
-  return { service, posts, media };
+  /** A post of `authorId` with one photo of `status` (ready: published at once). */
+  const post = async (authorId: string, status = MediaStatus.MEDIA_STATUS_READY) =>
+    service.createPost({ authorId, caption: '', mediaIds: [media.add(authorId, status)] });
+  return { service, posts, media, clock, cacheErrors, post };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -338,6 +353,229 @@ describe('PostServiceImpl', () => {
       expect((await rejection(t.service.deletePost({ postId: 'abc', authorId: ADA }))).kind).toBe(
         'not_found',
       );
+    });
+  });
+
+  describe('listRecentByAuthors', () => {
+    it('lists published posts of the authors newest first, before before_id, at most limit', async () => {
+      const LIN = '1003';
+      const ids: string[] = [];
+      for (const author of [ADA, GRACE, LIN, ADA, GRACE]) ids.push((await t.post(author)).id);
+      await t.post(ADA, MediaStatus.MEDIA_STATUS_PROCESSING);
+      const deleted = await t.post(GRACE);
+      await t.service.deletePost({ postId: deleted.id, authorId: GRACE });
+
+      const refs = await t.service.listRecentByAuthors({ authorIds: [ADA, GRACE, ADA], limit: 10 });
+      expect(refs.items).toEqual([
+        { postId: ids[4], authorId: GRACE },
+        { postId: ids[3], authorId: ADA },
+        { postId: ids[1], authorId: GRACE },
+        { postId: ids[0], authorId: ADA },
+      ]);
+      const older = await t.service.listRecentByAuthors({
+        authorIds: [ADA, GRACE],
+        beforeId: ids[3],
+        limit: 1,
+      });
+      expect(older.items).toEqual([{ postId: ids[1], authorId: GRACE }]);
+      await expect(t.service.listRecentByAuthors({ authorIds: [], limit: 10 })).resolves.toEqual({
+        items: [],
+      });
+    });
+
+    it('takes at most MAX_PULL_AUTHORS well-formed author ids and a well-formed before_id', async () => {
+      const many = Array.from({ length: MAX_PULL_AUTHORS + 1 }, (_, i) => String(100_000 + i));
+      const tooMany = await rejection(t.service.listRecentByAuthors({ authorIds: many, limit: 10 }));
+      expect(tooMany.kind).toBe('invalid');
+      expect(tooMany.errors).toEqual([{ path: 'authorIds', message: 'must hold at most 10000 authors' }]);
+      // The cap counts distinct authors.
+      const repeated = [...many.slice(0, MAX_PULL_AUTHORS), many[0] ?? ''];
+      await expect(t.service.listRecentByAuthors({ authorIds: repeated, limit: 10 })).resolves.toEqual({
+        items: [],
+      });
+
+      const bad = await rejection(
+        t.service.listRecentByAuthors({ authorIds: [ADA, 'ada', '0'], beforeId: '-5', limit: 10 }),
+      );
+      expect(bad.errors).toEqual([
+        { path: 'authorIds.1', message: 'must be a user id' },
+        { path: 'authorIds.2', message: 'must be a user id' },
+        { path: 'beforeId', message: 'must be a post id' },
+      ]);
+    });
+
+    it('reads MAX_POST_REFS when the limit is unset and clamps it into 1..MAX_POST_REFS', async () => {
+      const spy = vi.spyOn(t.posts, 'listRecentByAuthors');
+      for (const limit of [0, 5000, -3, 7])
+        await t.service.listRecentByAuthors({ authorIds: [ADA, ADA], limit });
+      expect(spy.mock.calls).toEqual([
+        [[ADA], undefined, MAX_POST_REFS],
+        [[ADA], undefined, MAX_POST_REFS],
+        [[ADA], undefined, 1],
+        [[ADA], undefined, 7],
+      ]);
+    });
+  });
+
+  describe('listRecentPublished', () => {
+    it('lists posts published at or after since, newest publication first', async () => {
+      const at = (minute: number) => new Date(NOW.getTime() + minute * 60_000);
+      t.clock.now = at(0);
+      const early = await t.post(ADA);
+      t.clock.now = at(1);
+      const photo = t.media.add(GRACE, MediaStatus.MEDIA_STATUS_PROCESSING);
+      const late = await t.service.createPost({ authorId: GRACE, caption: '', mediaIds: [photo] });
+      t.clock.now = at(2);
+      const onTime = await t.post(ADA);
+      t.clock.now = at(3);
+      const gone = await t.post(GRACE);
+      await t.service.deletePost({ postId: gone.id, authorId: GRACE });
+      // Created before onTime, published after it.
+      t.clock.now = at(4);
+      t.media.set(photo, MediaStatus.MEDIA_STATUS_READY);
+      await t.service.settleMedia({ mediaId: photo });
+      await t.post(GRACE, MediaStatus.MEDIA_STATUS_PROCESSING);
+
+      const all = await t.service.listRecentPublished({ since: at(0).toISOString(), limit: 0 });
+      expect(all.items).toEqual([
+        { postId: late.id, authorId: GRACE },
+        { postId: onTime.id, authorId: ADA },
+        { postId: early.id, authorId: ADA },
+      ]);
+      const recent = await t.service.listRecentPublished({ since: at(2).toISOString(), limit: 1 });
+      expect(recent.items).toEqual([{ postId: late.id, authorId: GRACE }]);
+      const offset = await t.service.listRecentPublished({ since: '2026-03-01T13:02:00+01:00', limit: 10 });
+      expect(offset.items.map((ref) => ref.postId)).toEqual([late.id, onTime.id]);
+    });
+
+    it('answers a since that is no ISO 8601 time as invalid', async () => {
+      for (const since of ['', 'yesterday', '2026-03-01', '1700000000']) {
+        const err = await rejection(t.service.listRecentPublished({ since, limit: 10 }));
+        expect(err.errors).toEqual([{ path: 'since', message: 'must be an ISO 8601 time' }]);
+      }
+    });
+  });
+
+  describe('post cache', () => {
+    let memory: MemoryCache;
+    let recorded: ReturnType<typeof recordingCache>;
+    beforeEach(() => {
+      memory = new MemoryCache();
+      recorded = recordingCache(memory);
+      t = setup(recorded.cache);
+    });
+    afterEach(async () => {
+      await memory.close();
+    });
+
+    it('reads a batch in one cache round and one SQL query for the misses, then from the cache', async () => {
+      const [a, b, c] = [await t.post(ADA), await t.post(GRACE), await t.post(ADA)];
+      recorded.calls.length = 0;
+
+      const first = await t.service.getPosts({ postIds: [c.id, a.id, b.id] });
+      expect(first.items).toEqual([c, a, b]);
+      expect(recorded.calls).toEqual(['getMany', 'set', 'set', 'set']);
+      expect(t.posts.findVisibleCalls).toEqual([[c.id, a.id, b.id]]);
+      const cached = await memory.get(postCacheKey(a.id));
+      expect(JSON.parse(cached ?? 'null')).toMatchObject({ id: a.id, authorId: ADA, status: 'published' });
+      const ttl = await memory.ttl(postCacheKey(a.id));
+      expect(ttl).toBeGreaterThan(POST_CACHE_TTL_MS - 60_000);
+      expect(ttl).toBeLessThanOrEqual(POST_CACHE_TTL_MS);
+
+      recorded.calls.length = 0;
+      const d = await t.post(GRACE);
+      const second = await t.service.getPosts({ postIds: [b.id, d.id, a.id, c.id], viewerId: GRACE });
+      expect(second.items).toEqual([b, d, a, c]);
+      expect(recorded.calls).toEqual(['getMany', 'set']);
+      expect(t.posts.findVisibleCalls.at(-1)).toEqual([d.id]);
+
+      recorded.calls.length = 0;
+      await expect(t.service.getPost({ postId: b.id })).resolves.toEqual(b);
+      expect(recorded.calls).toEqual(['getMany']);
+      expect(t.posts.findVisibleCalls).toHaveLength(2);
+    });
+
+    it('never caches a post before it is published, so its author keeps seeing it change', async () => {
+      const photo = t.media.add(ADA, MediaStatus.MEDIA_STATUS_PROCESSING);
+      const pending = await t.service.createPost({ authorId: ADA, caption: '', mediaIds: [photo] });
+      await expect(t.service.getPost({ postId: pending.id, viewerId: ADA })).resolves.toEqual(pending);
+      await expect(memory.exists(postCacheKey(pending.id))).resolves.toBe(false);
+      expect((await rejection(t.service.getPost({ postId: pending.id }))).kind).toBe('not_found');
+
+      t.media.set(photo, MediaStatus.MEDIA_STATUS_READY);
+      await t.service.settleMedia({ mediaId: photo });
+      const published = await t.service.getPost({ postId: pending.id, viewerId: ADA });
+      expect(published.status).toBe(PostStatus.POST_STATUS_PUBLISHED);
+      await expect(memory.exists(postCacheKey(pending.id))).resolves.toBe(true);
+      await expect(t.service.getPost({ postId: pending.id, viewerId: GRACE })).resolves.toEqual(published);
+    });
+
+    it('stops serving a cached post once it is deleted, without asking PostgreSQL again', async () => {
+      const post = await t.post(ADA);
+      await t.service.getPost({ postId: post.id });
+      await t.service.deletePost({ postId: post.id, authorId: ADA });
+      const queries = t.posts.findVisibleCalls.length;
+
+      expect((await rejection(t.service.getPost({ postId: post.id, viewerId: ADA }))).kind).toBe('not_found');
+      await expect(t.service.getPosts({ postIds: [post.id] })).resolves.toEqual({ items: [] });
+      expect(t.posts.findVisibleCalls).toHaveLength(queries);
+    });
+
+    it('keeps out a post that a read found just before its delete committed', async () => {
+      const post = await t.post(ADA);
+      const findVisible = t.posts.findVisible.bind(t.posts);
+      // The read finds the post; the delete commits and invalidates before the read caches it.
+      vi.spyOn(t.posts, 'findVisible').mockImplementationOnce(async (ids, viewerId) => {
+        const records = await findVisible(ids, viewerId);
+        await t.service.deletePost({ postId: post.id, authorId: ADA });
+        return records;
+      });
+      await expect(t.service.getPost({ postId: post.id })).resolves.toEqual(post);
+      expect((await rejection(t.service.getPost({ postId: post.id }))).kind).toBe('not_found');
+    });
+
+    it('replaces an unreadable cached value, reporting it', async () => {
+      const post = await t.post(ADA);
+      await memory.set(postCacheKey(post.id), '{"id":"an older format"}');
+      await expect(t.service.getPost({ postId: post.id })).resolves.toEqual(post);
+      expect(t.cacheErrors.map((err) => err.message)).toEqual([
+        `Unreadable cached post under ${postCacheKey(post.id)}`,
+      ]);
+      await t.service.getPost({ postId: post.id });
+      expect(t.posts.findVisibleCalls).toHaveLength(1);
+      expect(t.cacheErrors).toHaveLength(1);
+    });
+
+    it('works on PostgreSQL alone while every cache call fails, reporting each failure', async () => {
+      const down = recordingCache(unavailableCache());
+      t = setup(down.cache);
+      const [a, b] = [await t.post(ADA), await t.post(GRACE)];
+      await expect(t.service.getPost({ postId: a.id })).resolves.toEqual(a);
+      await expect(t.service.getPosts({ postIds: [b.id, a.id] })).resolves.toEqual({ items: [b, a] });
+      // A cache that cannot be read is not written to: that would only wait for it again.
+      expect(down.calls).toEqual(['getMany', 'getMany']);
+      await expect(t.service.deletePost({ postId: a.id, authorId: ADA })).resolves.toEqual({});
+      await expect(t.service.getPosts({ postIds: [b.id, a.id] })).resolves.toEqual({ items: [b] });
+      expect(t.cacheErrors.map((err) => err.message)).toEqual(Array(4).fill('Connection is closed.'));
+    });
+
+    it('survives a cache that fails on writes only, and an error reporter that throws', async () => {
+      const set = vi.spyOn(memory, 'set').mockRejectedValue(new Error('OOM command not allowed'));
+      const service = new PostServiceImpl({
+        posts: t.posts,
+        media: t.media,
+        ids: { next: () => '12345' },
+        cache: memory,
+        onCacheError: () => {
+          throw new Error('logger down');
+        },
+      });
+      const post = await t.post(ADA);
+      await expect(service.getPosts({ postIds: [post.id] })).resolves.toEqual({ items: [post] });
+      await expect(service.getPost({ postId: post.id })).resolves.toEqual(post);
+      await expect(service.deletePost({ postId: post.id, authorId: ADA })).resolves.toEqual({});
+      expect(set).toHaveBeenCalledTimes(3);
+      expect((await rejection(service.getPost({ postId: post.id }))).kind).toBe('not_found');
     });
   });
 });

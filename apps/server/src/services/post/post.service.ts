@@ -9,18 +9,24 @@ import {
   type GetPostRequest,
   type GetPostsRequest,
   type ListAuthorPostsRequest,
+  type ListRecentByAuthorsRequest,
+  type ListRecentPublishedRequest,
   type Post,
   type PostList,
   type PostPage,
+  type PostRef,
+  type PostRefList,
   type PostService,
   type SettleMediaRequest,
 } from '../../generated/glimpse/post/v1/post.js';
+import type { Cache } from '../../platform/cache/cache.port.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage } from '../../platform/pagination/cursor.js';
 import { captionProblem, extractHashtags, extractMentions } from './caption.rules.js';
+import { PostCache } from './post.cache.js';
 import {
   POST_DELETED,
   POST_PUBLISHED,
@@ -29,13 +35,15 @@ import {
 } from './post.events.js';
 import {
   isReady,
+  MAX_PULL_AUTHORS,
   mediaProblem,
   POST_MEDIA_MAX,
   POST_MEDIA_MIN,
+  postRefLimit,
   settlementOf,
   type PostState,
 } from './post.rules.js';
-import type { PostRecord, PostsRepository } from './posts.repository.js';
+import type { PostRecord, PostRefRecord, PostsRepository } from './posts.repository.js';
 
 export interface PostServiceDeps {
   posts: PostsRepository;
@@ -46,10 +54,18 @@ export interface PostServiceDeps {
   now?: () => Date;
   /** The W3C trace context to stamp on events, when tracing is on. */
   traceparent?: () => string | undefined;
+  /**
+   * Where published posts are cached (`post:{postId}`) for reads; without it every read goes to
+   * PostgreSQL. Optional at run time too: any cache failure falls back to PostgreSQL.
+   */
+  cache?: Cache;
+  /** Told of every cache failure the service swallowed (to log it); nothing by default. */
+  onCacheError?: (err: Error) => void;
 }
 
 // The id goes into a bigint comparison: one out of range would be a database error.
 const postCursor = z.object({ id: z.string().refine(isId) });
+const isoTime = z.iso.datetime({ offset: true });
 
 const EMPTY: Empty = {};
 
@@ -63,6 +79,7 @@ export class PostServiceImpl implements PostService {
   private readonly ids: { next(): string };
   private readonly now: () => Date;
   private readonly events: EventFactory;
+  private readonly cache: PostCache | undefined;
 
   constructor(deps: PostServiceDeps) {
     this.posts = deps.posts;
@@ -70,6 +87,7 @@ export class PostServiceImpl implements PostService {
     this.ids = deps.ids;
     this.now = deps.now ?? (() => new Date());
     this.events = new EventFactory(deps.ids, deps.traceparent);
+    this.cache = deps.cache && new PostCache(deps.cache, deps.onCacheError ?? (() => undefined));
   }
 
   async createPost(request: CreatePostRequest): Promise<Post> {
@@ -124,15 +142,14 @@ export class PostServiceImpl implements PostService {
   async getPost(request: GetPostRequest): Promise<Post> {
     const viewerId = viewerOf(request.viewerId);
     if (!isId(request.postId)) throw DomainError.notFound('Post not found');
-    const [post] = await this.posts.findVisible([request.postId], viewerId);
+    const post = (await this.findVisible([request.postId], viewerId)).get(request.postId);
     if (post === undefined) throw DomainError.notFound('Post not found');
     return toPost(post);
   }
 
   async getPosts(request: GetPostsRequest): Promise<PostList> {
     const ids = [...new Set(request.postIds)].filter(isId);
-    const records = await this.posts.findVisible(ids, viewerOf(request.viewerId));
-    const byId = new Map(records.map((record) => [record.id, record]));
+    const byId = await this.findVisible(ids, viewerOf(request.viewerId));
     // In request order, which is what hydration wants.
     const items = ids.flatMap((id) => {
       const record = byId.get(id);
@@ -150,7 +167,11 @@ export class PostServiceImpl implements PostService {
       throw DomainError.notFound('Post not found');
     }
     if (!own) throw DomainError.forbidden('Only the author can delete a post');
-    if (post.deleted) return EMPTY;
+    if (post.deleted) {
+      // A retry also repairs a cache that was down when the delete itself ran.
+      await this.cache?.forget(postId);
+      return EMPTY;
+    }
 
     const now = this.now();
     const event = this.events.create<PostDeletedPayload>(
@@ -161,6 +182,8 @@ export class PostServiceImpl implements PostService {
     );
     // A concurrent delete may win the race; either way the post is deleted and announced once.
     await this.posts.softDelete(postId, now, event);
+    // Only now that the delete has committed: a read in between would cache the post again.
+    await this.cache?.forget(postId);
     return EMPTY;
   }
 
@@ -181,6 +204,34 @@ export class PostServiceImpl implements PostService {
       items: page.items.map(toPost),
       ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
     };
+  }
+
+  async listRecentByAuthors(request: ListRecentByAuthorsRequest): Promise<PostRefList> {
+    const authorIds = [...new Set(request.authorIds)];
+    const errors: FieldError[] = [];
+    if (authorIds.length > MAX_PULL_AUTHORS) {
+      errors.push({ path: 'authorIds', message: `must hold at most ${MAX_PULL_AUTHORS} authors` });
+    } else {
+      for (const [index, id] of request.authorIds.entries()) {
+        if (!isId(id)) errors.push({ path: `authorIds.${index}`, message: 'must be a user id' });
+      }
+    }
+    const { beforeId } = request;
+    if (beforeId !== undefined && !isId(beforeId)) {
+      errors.push({ path: 'beforeId', message: 'must be a post id' });
+    }
+    if (errors.length > 0) throw DomainError.invalid('Invalid query', errors);
+    if (authorIds.length === 0) return { items: [] };
+    const refs = await this.posts.listRecentByAuthors(authorIds, beforeId, postRefLimit(request.limit));
+    return { items: refs.map(toPostRef) };
+  }
+
+  async listRecentPublished(request: ListRecentPublishedRequest): Promise<PostRefList> {
+    if (!isoTime.safeParse(request.since).success) {
+      throw DomainError.invalid('Invalid query', [{ path: 'since', message: 'must be an ISO 8601 time' }]);
+    }
+    const refs = await this.posts.listRecentPublished(new Date(request.since), postRefLimit(request.limit));
+    return { items: refs.map(toPostRef) };
   }
 
   async settleMedia(request: SettleMediaRequest): Promise<Empty> {
@@ -222,6 +273,33 @@ export class PostServiceImpl implements PostService {
       }
     }
     return moved;
+  }
+
+  /**
+   * The posts among `ids` the viewer may see, by id: published ones from the cache where it has
+   * them, the rest (and everything, when the cache is missing or down) from PostgreSQL in one
+   * query, then cached. Whoever the viewer, a published post reads the same, so one cached copy
+   * serves everybody; posts not published (visible to their author only) are never cached.
+   */
+  private async findVisible(
+    ids: readonly string[],
+    viewerId: string | undefined,
+  ): Promise<Map<string, PostRecord>> {
+    const found = new Map<string, PostRecord>();
+    if (ids.length === 0) return found;
+    const cached = await this.cache?.read(ids);
+    const misses: string[] = [];
+    for (const id of ids) {
+      const hit = cached?.hits.get(id);
+      if (hit === undefined) misses.push(id);
+      else if (!hit.deleted) found.set(id, hit.record);
+    }
+    if (misses.length === 0) return found;
+    const records = await this.posts.findVisible(misses, viewerId);
+    for (const record of records) found.set(record.id, record);
+    // A cache that could not be read is down, most likely: writing to it would only wait again.
+    if (cached !== undefined) await this.cache?.fill(records, cached.unreadable);
+    return found;
   }
 
   private async mediaByIds(mediaIds: readonly string[]): Promise<Map<string, Media>> {
@@ -267,6 +345,10 @@ function requestProblems({ authorId, caption, mediaIds }: CreatePostRequest): Fi
 /** A viewer id that cannot name a user is no viewer (it could match no author anyway). */
 function viewerOf(viewerId: string | undefined): string | undefined {
   return viewerId !== undefined && isId(viewerId) ? viewerId : undefined;
+}
+
+function toPostRef(ref: PostRefRecord): PostRef {
+  return { postId: ref.postId, authorId: ref.authorId };
 }
 
 const STATUS: Record<PostState, PostStatus> = {

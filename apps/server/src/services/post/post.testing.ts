@@ -5,6 +5,7 @@ import {
   type MediaList,
   type MediaService,
 } from '../../generated/glimpse/media/v1/media.js';
+import type { Cache } from '../../platform/cache/cache.port.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { compareIds } from '../../platform/ids/snowflake.js';
 import type { PostDeletedPayload, PostPublishedPayload } from './post.events.js';
@@ -13,6 +14,7 @@ import type {
   NewPost,
   PostOwnership,
   PostRecord,
+  PostRefRecord,
   PostsRepository,
 } from './posts.repository.js';
 
@@ -98,6 +100,8 @@ interface StoredPost extends PostRecord {
 export class InMemoryPostsRepository implements PostsRepository {
   /** Every event appended, in order (the outbox). */
   readonly outbox: EventEnvelope[] = [];
+  /** The ids of every findVisible call, in order: one entry is one SQL round trip. */
+  readonly findVisibleCalls: string[][] = [];
   private readonly posts = new Map<string, StoredPost>();
   /** media id -> post id */
   private readonly claims = new Map<string, string>();
@@ -120,6 +124,7 @@ export class InMemoryPostsRepository implements PostsRepository {
   }
 
   findVisible(postIds: readonly string[], viewerId: string | undefined): Promise<PostRecord[]> {
+    this.findVisibleCalls.push([...postIds]);
     return Promise.resolve(
       postIds.flatMap((id) => {
         const post = this.posts.get(id);
@@ -140,6 +145,30 @@ export class InMemoryPostsRepository implements PostsRepository {
       .sort((a, b) => compareIds(b.id, a.id))
       .slice(0, limit);
     return Promise.resolve(rows.map(record));
+  }
+
+  listRecentByAuthors(
+    authorIds: readonly string[],
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<PostRefRecord[]> {
+    const authors = new Set(authorIds);
+    const rows = [...this.posts.values()]
+      .filter((post) => authors.has(post.authorId) && visible(post, undefined))
+      .filter((post) => beforeId === undefined || compareIds(post.id, beforeId) < 0)
+      .sort((a, b) => compareIds(b.id, a.id))
+      .slice(0, limit);
+    return Promise.resolve(rows.map(ref));
+  }
+
+  listRecentPublished(since: Date, limit: number): Promise<PostRefRecord[]> {
+    const rows = [...this.posts.values()]
+      .filter((post) => visible(post, undefined) && post.publishedAt !== null && post.publishedAt >= since)
+      .sort(
+        (a, b) => (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0) || compareIds(b.id, a.id),
+      )
+      .slice(0, limit);
+    return Promise.resolve(rows.map(ref));
   }
 
   findPendingByMedia(mediaId: string): Promise<PostRecord[]> {
@@ -188,6 +217,10 @@ function visible(post: StoredPost, viewerId: string | undefined): boolean {
   return post.deletedAt === null && (post.status === 'published' || post.authorId === viewerId);
 }
 
+function ref(post: StoredPost): PostRefRecord {
+  return { postId: post.id, authorId: post.authorId };
+}
+
 function record({ deletedAt: _deletedAt, ...post }: StoredPost): PostRecord {
   return {
     ...post,
@@ -195,4 +228,30 @@ function record({ deletedAt: _deletedAt, ...post }: StoredPost): PostRecord {
     hashtags: [...post.hashtags],
     mentions: [...post.mentions],
   };
+}
+
+/** A cache whose every call rejects, as the Redis adapter's do while Redis is down. */
+export function unavailableCache(): Cache {
+  return new Proxy({} as Cache, {
+    get: () => () => Promise.reject(new Error('Connection is closed.')),
+  });
+}
+
+/**
+ * `cache` with a log of the methods called on it, in order (one entry per call, so one per
+ * round trip on the Redis adapter for the batch methods).
+ */
+export function recordingCache(cache: Cache): { cache: Cache; calls: string[] } {
+  const calls: string[] = [];
+  const recorded = new Proxy(cache, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string') return value;
+      return (...args: unknown[]): unknown => {
+        calls.push(property);
+        return Reflect.apply(value as (...a: unknown[]) => unknown, target, args);
+      };
+    },
+  });
+  return { cache: recorded, calls };
 }

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
@@ -38,6 +38,12 @@ export type InsertOutcome =
   /** Nothing was written: these media already belong to a post (any post, deleted or not). */
   | { inserted: false; claimedMediaIds: string[] };
 
+/** A post by id and author only: what the feed's skeletons are made of. */
+export interface PostRefRecord {
+  postId: string;
+  authorId: string;
+}
+
 /** What deciding on a delete needs, deleted posts included. */
 export interface PostOwnership {
   authorId: string;
@@ -63,6 +69,17 @@ export interface PostsRepository {
     beforeId: string | undefined,
     limit: number,
   ): Promise<PostRecord[]>;
+  /**
+   * Published, not deleted posts of `authorIds` (distinct), newest first (by id), with ids below
+   * `beforeId` when given; at most `limit`.
+   */
+  listRecentByAuthors(
+    authorIds: readonly string[],
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<PostRefRecord[]>;
+  /** Published, not deleted posts published at or after `since`, newest publication first; at most `limit`. */
+  listRecentPublished(since: Date, limit: number): Promise<PostRefRecord[]>;
   /** Pending, not deleted posts showing the media (one at most, media being unique to a post). */
   findPendingByMedia(mediaId: string): Promise<PostRecord[]>;
   findOwnership(postId: string): Promise<PostOwnership | undefined>;
@@ -161,6 +178,49 @@ export class SqlPostsRepository implements PostsRepository {
     return this.withMedia(await query.execute());
   }
 
+  /**
+   * The feed's pull query. `author_id = any($authors) order by id desc limit n` cannot use
+   * posts_author_id_idx for its order (the index is ordered by id within one author, not
+   * across authors): PostgreSQL either sorts every post of every author or walks the primary
+   * key backwards through everyone's posts until it has found n of theirs. Instead, a lateral
+   * subquery per author (over `unnest`) reads that author's newest `limit` posts straight off
+   * posts_author_id_idx, already in order, and stops; the global top `limit` of those
+   * candidates is a bounded top-N heapsort. Cost: one index descent per author and at most
+   * `limit` rows each (fewer for authors with fewer posts), whatever the authors wrote in all.
+   * `status` is not in the index: the few unpublished rows (a post is pending for seconds) are
+   * filtered on the heap. EXPLAIN ANALYZE on PostgreSQL 15, 20000 posts of 200 authors, 60
+   * authors, limit 20: Limit <- Sort (top-N heapsort) <- Nested Loop (Function Scan on unnest
+   * x 60 loops of Limit <- Index Scan using posts_author_id_idx, Index Cond: author_id =
+   * a.author_id AND id < $2) = 1200 candidate rows; the same plan as a generic plan. The
+   * scenarios check the rows read on both adapters. `beforeId` is put in only when given, so
+   * it always is an index bound rather than a filter applied after scanning from the top.
+   */
+  async listRecentByAuthors(
+    authorIds: readonly string[],
+    beforeId: string | undefined,
+    limit: number,
+  ): Promise<PostRefRecord[]> {
+    if (authorIds.length === 0) return [];
+    const { rows } = await recentByAuthorsQuery(authorIds, beforeId, limit).execute(this.db);
+    return rows.map(toPostRef);
+  }
+
+  async listRecentPublished(since: Date, limit: number): Promise<PostRefRecord[]> {
+    // Served by posts_recent_published_idx (published_at desc, id desc), whose predicate is this
+    // query's: an index range scan from the newest publication down to `since`, no sort.
+    const rows = await this.db
+      .selectFrom('posts.posts')
+      .select(['id', 'author_id'])
+      .where('published_at', '>=', since)
+      .where('deleted_at', 'is', null)
+      .where('status', '=', 'published')
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toPostRef);
+  }
+
   async findPendingByMedia(mediaId: string): Promise<PostRecord[]> {
     const rows = await this.db
       .selectFrom('posts.post_media as pm')
@@ -250,12 +310,44 @@ export class SqlPostsRepository implements PostsRepository {
   }
 }
 
+/**
+ * The SQL of `listRecentByAuthors` (explained there), on its own so that tests can EXPLAIN it.
+ */
+export function recentByAuthorsQuery(
+  authorIds: readonly string[],
+  beforeId: string | undefined,
+  limit: number,
+): RawBuilder<{ id: string; author_id: string }> {
+  const before = beforeId === undefined ? sql`` : sql`and p.id < ${beforeId}`;
+  // Distinct authors: a repeated one would be scanned, and its posts returned, twice.
+  return sql<{ id: string; author_id: string }>`
+    select recent.id, recent.author_id
+    from unnest(${[...new Set(authorIds)]}::bigint[]) as a(author_id)
+    cross join lateral (
+      select p.id, p.author_id
+      from posts.posts p
+      where p.author_id = a.author_id
+        and p.deleted_at is null
+        and p.status = 'published'
+        ${before}
+      order by p.id desc
+      limit ${limit}
+    ) recent
+    order by recent.id desc
+    limit ${limit}
+  `;
+}
+
 /** Published posts, and the viewer's own in any state. */
 function visibleTo(viewerId: string | undefined) {
   return (eb: ExpressionBuilder<PostsTables, 'posts.posts'>) =>
     viewerId === undefined
       ? eb('status', '=', 'published')
       : eb.or([eb('status', '=', 'published'), eb('author_id', '=', viewerId)]);
+}
+
+function toPostRef(row: { id: string; author_id: string }): PostRefRecord {
+  return { postId: row.id, authorId: row.author_id };
 }
 
 function toPostRecord(row: Selectable<PostRow>, mediaIds: string[]): PostRecord {

@@ -33,6 +33,17 @@ export interface FollowListRecord extends SummaryRecord {
   followId: string;
 }
 
+export interface FollowerIdRecord {
+  userId: string;
+  /** Orders the list (newest first) and positions its cursor. */
+  followId: string;
+}
+
+export interface FolloweeRecord {
+  userId: string;
+  followerCount: string;
+}
+
 export interface FollowsRepository {
   /**
    * Creates the follow unless it exists. Only when it creates it, and in the same transaction,
@@ -58,6 +69,14 @@ export interface FollowsRepository {
     beforeFollowId: string | undefined,
     limit: number,
   ): Promise<FollowListRecord[]>;
+  /** As listFollowers, ids only. */
+  listFollowerIds(
+    userId: string,
+    beforeFollowId: string | undefined,
+    limit: number,
+  ): Promise<FollowerIdRecord[]>;
+  /** Whom `userId` follows with their follower counts, newest follow first; at most `limit`. */
+  listFollowees(userId: string, limit: number): Promise<FolloweeRecord[]>;
 }
 
 type UsersTransaction = Transaction<UsersTables>;
@@ -136,6 +155,39 @@ export class SqlFollowsRepository implements FollowsRepository {
     limit: number,
   ): Promise<FollowListRecord[]> {
     return this.listFollows('following', userId, beforeFollowId, limit);
+  }
+
+  async listFollowerIds(
+    userId: string,
+    beforeFollowId: string | undefined,
+    limit: number,
+  ): Promise<FollowerIdRecord[]> {
+    // follows_followee_idx (followee_id, id desc): a range scan in page order, no join, no sort.
+    let query = this.db
+      .selectFrom('users.follows')
+      .select(['id', 'follower_id'])
+      .where('followee_id', '=', userId)
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (beforeFollowId !== undefined) query = query.where('id', '<', beforeFollowId);
+    const rows = await query.execute();
+    return rows.map((row) => ({ userId: row.follower_id, followId: row.id }));
+  }
+
+  async listFollowees(userId: string, limit: number): Promise<FolloweeRecord[]> {
+    // follows_follower_idx finds the user's follows; each followee's count is one primary-key
+    // probe into profiles. The cap is rarely reached, so all the user's follows are read either
+    // way, and PostgreSQL may bitmap-scan them and sort them in memory (at most MAX_FOLLOWING
+    // rows, a few hundred kB) rather than walk the index in order: both are fine.
+    const rows = await this.db
+      .selectFrom('users.follows as f')
+      .innerJoin('users.profiles as p', 'p.user_id', 'f.followee_id')
+      .select(['f.followee_id', 'p.follower_count'])
+      .where('f.follower_id', '=', userId)
+      .orderBy('f.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ userId: row.followee_id, followerCount: row.follower_count }));
   }
 
   /**

@@ -44,3 +44,17 @@ export function displayNameProblem(displayName: string, options: { required: boo
   if (hasControlCharacters(displayName)) return 'must not contain control characters';
   return undefined;
 }
+
+/**
+ * Most followees ListFollowingIds returns (the newest follows): the feed merges and rebuilds
+ * from this many accounts at most, and the post service's pull query takes as many authors.
+ */
+export const MAX_FOLLOWING = 10_000;
+/** Largest page of ListFollowerIds: the fanout delivers to this many followers per round. */
+export const MAX_FOLLOWER_IDS_PAGE = 1000;
+
+/** A ListFollowerIds page size: proto3's unset (0) means the largest page, the rest is clamped. */
+export function followerIdsLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit) || limit === 0) return MAX_FOLLOWER_IDS_PAGE;
+  return Math.min(MAX_FOLLOWER_IDS_PAGE, Math.max(1, Math.trunc(limit)));
+}

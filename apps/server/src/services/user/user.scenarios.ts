@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { IdGenerator } from '../../platform/ids/snowflake.js';
@@ -11,6 +12,8 @@ import { SqlProfilesRepository } from './profiles.repository.js';
 import { PostCountsConsumer } from './post-counts.consumer.js';
 import { SqlPostCountsRepository } from './post-counts.repository.js';
 import { FOLLOW_CREATED, FOLLOW_REMOVED } from './user.events.js';
+import { MAX_FOLLOWER_IDS_PAGE, MAX_FOLLOWING } from './user.rules.js';
+import type { UsersTables } from './user.tables.js';
 import { UserServiceImpl } from './user.service.js';
 
 /**
@@ -291,6 +294,100 @@ export function describeUserScenarios(name: string, open: () => Promise<SqlDatab
       // Not a post event of ours: passed over rather than retried forever.
       await consumer.handle({ ...event('post.published', 'x'), payload: { postId: 'x' } });
       expect(await postCount()).toBe('1');
+    });
+
+    it('pages follower ids newest first without duplicates or gaps, with the followers cursor', async () => {
+      const idol = await person('id_idol');
+      const fans: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const fan = await person(`id_fan_${i}`);
+        await users.follow({ followerId: fan, followeeUsername: 'id_idol' });
+        fans.unshift(fan);
+      }
+      // An unfollow and a re-follow: the re-follow is the newest.
+      await users.unfollow({ followerId: fans[5] ?? '', followeeUsername: 'id_idol' });
+      await users.follow({ followerId: fans[5] ?? '', followeeUsername: 'id_idol' });
+      const expected = [fans[5], ...fans.filter((_, i) => i !== 5)];
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await users.listFollowerIds({ userId: idol, limit: 5, cursor });
+        seen.push(...page.userIds);
+        cursor = page.nextCursor;
+        pages++;
+        if (pages === 1) {
+          const late = await person('id_late_fan');
+          await users.follow({ followerId: late, followeeUsername: 'id_idol' });
+        }
+      } while (cursor !== undefined);
+      expect(pages).toBe(3);
+      expect(seen).toEqual(expected);
+
+      // Its cursor is the followers list's: one list's page continues in the other.
+      const summaries = await users.listFollowers({ username: 'id_idol', limit: 4 });
+      const rest = await users.listFollowerIds({ userId: idol, limit: 100, cursor: summaries.nextCursor });
+      expect([...summaries.items.map((s) => s.id), ...rest.userIds].slice(1)).toEqual(expected);
+
+      const loner = await person('id_loner');
+      await expect(users.listFollowerIds({ userId: loner, limit: 10 })).resolves.toEqual({ userIds: [] });
+      expect((await rejection(users.listFollowerIds({ userId: ids.next(), limit: 10 }))).kind).toBe(
+        'not_found',
+      );
+    });
+
+    it('serves follower ids a thousand at a time', async () => {
+      const star = await person('id_star');
+      // Bulk follows (the followers need no profile for an id list): follow ids ascending.
+      await sql`
+        insert into users.follows (id, follower_id, followee_id)
+        select 700000000000 + n, 800000000000 + n, ${star}::bigint from generate_series(1, 1100) n
+      `.execute(db.kysely<UsersTables>());
+      const first = await users.listFollowerIds({ userId: star, limit: 5000 });
+      expect(first.userIds).toHaveLength(MAX_FOLLOWER_IDS_PAGE);
+      expect(first.userIds[0]).toBe('800000001100');
+      expect(first.userIds.at(-1)).toBe('800000000101');
+      const second = await users.listFollowerIds({ userId: star, limit: 0, cursor: first.nextCursor });
+      expect(second.nextCursor).toBeUndefined();
+      expect(second.userIds).toEqual(Array.from({ length: 100 }, (_, i) => String(800_000_000_100 - i)));
+    });
+
+    it('lists everyone a user follows with their follower counts, newest first, at most MAX_FOLLOWING', async () => {
+      const reader = await person('fi_reader');
+      const [big, small] = [await person('fi_big'), await person('fi_small')];
+      await person('fi_gone');
+      for (let i = 0; i < 3; i++) {
+        const fan = await person(`fi_fan_${i}`);
+        await users.follow({ followerId: fan, followeeUsername: 'fi_big' });
+      }
+      for (const name of ['fi_big', 'fi_gone', 'fi_small']) {
+        await users.follow({ followerId: reader, followeeUsername: name });
+      }
+      await users.unfollow({ followerId: reader, followeeUsername: 'fi_gone' });
+      await expect(users.listFollowingIds({ userId: reader })).resolves.toEqual({
+        items: [
+          { userId: small, followerCount: '1' },
+          { userId: big, followerCount: '4' },
+        ],
+      });
+      await expect(users.listFollowingIds({ userId: ids.next() })).resolves.toEqual({ items: [] });
+
+      // Bulk: a user following MAX_FOLLOWING + 5 accounts gets the newest MAX_FOLLOWING.
+      const hoarder = await person('fi_hoarder');
+      const kysely = db.kysely<UsersTables>();
+      await sql`
+        insert into users.profiles (user_id, username, display_name, follower_count)
+        select 900000000000 + n, 'fi_bulk_' || n, 'bulk', n % 7 from generate_series(1, ${MAX_FOLLOWING + 5}) n
+      `.execute(kysely);
+      await sql`
+        insert into users.follows (id, follower_id, followee_id)
+        select 710000000000 + n, ${hoarder}::bigint, 900000000000 + n from generate_series(1, ${MAX_FOLLOWING + 5}) n
+      `.execute(kysely);
+      const { items } = await users.listFollowingIds({ userId: hoarder });
+      expect(items).toHaveLength(MAX_FOLLOWING);
+      expect(items[0]).toEqual({ userId: String(900_000_000_000 + MAX_FOLLOWING + 5), followerCount: '2' });
+      expect(items.at(-1)).toEqual({ userId: '900000000006', followerCount: '6' });
     });
   });
 }

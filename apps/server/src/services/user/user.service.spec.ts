@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../platform/pagination/cursor.js'
 import { rejection } from '../../testing/rejection.js';
 import type { FollowListRecord, FollowsRepository } from './follows.repository.js';
 import type { ProfileRecord, ProfilesRepository } from './profiles.repository.js';
+import { MAX_FOLLOWER_IDS_PAGE, MAX_FOLLOWING } from './user.rules.js';
 import { UserServiceImpl } from './user.service.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -46,6 +47,8 @@ function setup() {
       .mockResolvedValue({ following: false, followedBy: false }),
     listFollowers: vi.fn<FollowsRepository['listFollowers']>().mockResolvedValue([]),
     listFollowing: vi.fn<FollowsRepository['listFollowing']>().mockResolvedValue([]),
+    listFollowerIds: vi.fn<FollowsRepository['listFollowerIds']>().mockResolvedValue([]),
+    listFollowees: vi.fn<FollowsRepository['listFollowees']>().mockResolvedValue([]),
   };
   let nextId = 9000;
   const ids = { next: vi.fn(() => String(nextId++)) };
@@ -438,6 +441,79 @@ describe('UserServiceImpl', () => {
         (await rejection(t.service.listFollowers({ username: 'ada', limit: 5, cursor: farCursor }))).kind,
       ).toBe('malformed');
       expect(t.follows.listFollowers).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('listFollowerIds', () => {
+    it('pages follower ids newest first with the follow cursor, one query per page', async () => {
+      t.follows.listFollowerIds.mockResolvedValue([
+        { userId: '7', followId: '300' },
+        { userId: '8', followId: '200' },
+        { userId: '9', followId: '100' },
+      ]);
+      const page = await t.service.listFollowerIds({ userId: '1001', limit: 2 });
+      expect(t.follows.listFollowerIds).toHaveBeenCalledWith('1001', undefined, 3);
+      expect(page.userIds).toEqual(['7', '8']);
+      expect(decodeCursor(page.nextCursor ?? '', z.object({ id: z.string() }))).toEqual({ id: '200' });
+
+      t.follows.listFollowerIds.mockResolvedValue([{ userId: '9', followId: '100' }]);
+      const last = await t.service.listFollowerIds({ userId: '1001', limit: 2, cursor: page.nextCursor });
+      expect(t.follows.listFollowerIds).toHaveBeenLastCalledWith('1001', '200', 3);
+      expect(last).toEqual({ userIds: ['9'] });
+      // Pages with followers need no profile look-up.
+      expect(t.profiles.findById).not.toHaveBeenCalled();
+    });
+
+    it('reads MAX_FOLLOWER_IDS_PAGE when the limit is unset and clamps it', async () => {
+      t.profiles.findById.mockResolvedValue(ada);
+      for (const limit of [0, 5000, -1, 250]) await t.service.listFollowerIds({ userId: '1001', limit });
+      expect(t.follows.listFollowerIds.mock.calls.map((call) => call[2])).toEqual([
+        MAX_FOLLOWER_IDS_PAGE + 1,
+        MAX_FOLLOWER_IDS_PAGE + 1,
+        2,
+        251,
+      ]);
+    });
+
+    it('answers an empty page for a known user and NOT_FOUND for an unknown one', async () => {
+      t.profiles.findById.mockImplementation((id) => Promise.resolve(id === '1001' ? ada : undefined));
+      await expect(t.service.listFollowerIds({ userId: '1001', limit: 10 })).resolves.toEqual({
+        userIds: [],
+      });
+      expect((await rejection(t.service.listFollowerIds({ userId: '4040', limit: 10 }))).kind).toBe(
+        'not_found',
+      );
+      expect((await rejection(t.service.listFollowerIds({ userId: 'ada', limit: 10 }))).kind).toBe(
+        'not_found',
+      );
+      const farCursor = encodeCursor({ id: '9223372036854775808' });
+      expect(
+        (await rejection(t.service.listFollowerIds({ userId: '1001', limit: 10, cursor: farCursor }))).kind,
+      ).toBe('malformed');
+      expect(t.follows.listFollowerIds).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('listFollowingIds', () => {
+    it('lists the followees with their follower counts, at most MAX_FOLLOWING', async () => {
+      t.follows.listFollowees.mockResolvedValue([
+        { userId: '1002', followerCount: '12000' },
+        { userId: '1003', followerCount: '0' },
+      ]);
+      await expect(t.service.listFollowingIds({ userId: '1001' })).resolves.toEqual({
+        items: [
+          { userId: '1002', followerCount: '12000' },
+          { userId: '1003', followerCount: '0' },
+        ],
+      });
+      expect(t.follows.listFollowees).toHaveBeenCalledWith('1001', MAX_FOLLOWING);
+    });
+
+    it('answers an empty list for a user who follows nobody or does not exist', async () => {
+      await expect(t.service.listFollowingIds({ userId: '4040' })).resolves.toEqual({ items: [] });
+      await expect(t.service.listFollowingIds({ userId: '' })).resolves.toEqual({ items: [] });
+      expect(t.follows.listFollowees).toHaveBeenCalledTimes(1);
+      expect(t.profiles.findById).not.toHaveBeenCalled();
     });
   });
 });

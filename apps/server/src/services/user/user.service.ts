@@ -2,10 +2,13 @@ import { z } from 'zod';
 
 import type {
   CreateProfileRequest,
+  FolloweeList,
   FollowRequest,
   FollowResult,
   GetProfileRequest,
   GetSummariesRequest,
+  ListFollowerIdsRequest,
+  ListFollowingIdsRequest,
   ListFollowsRequest,
   Profile,
   SearchUsersRequest,
@@ -13,13 +16,14 @@ import type {
   SummaryList,
   SummaryPage,
   UpdateProfileRequest,
+  UserIdPage,
   UserService,
 } from '../../generated/glimpse/user/v1/user.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage, type Page } from '../../platform/pagination/cursor.js';
-import type { FollowListRecord, FollowsRepository } from './follows.repository.js';
+import type { FollowsRepository } from './follows.repository.js';
 import type {
   ProfileChanges,
   ProfileRecord,
@@ -35,6 +39,8 @@ import {
 import {
   BIO_MAX_LENGTH,
   displayNameProblem,
+  followerIdsLimit,
+  MAX_FOLLOWING,
   normalizeUsername,
   textLength,
   usernameProblem,
@@ -214,6 +220,30 @@ export class UserServiceImpl implements UserService {
     return toSummaryPage(toPage(rows, limit, followCursorOf));
   }
 
+  async listFollowerIds(request: ListFollowerIdsRequest): Promise<UserIdPage> {
+    const limit = followerIdsLimit(request.limit);
+    const before = request.cursor ? decodeCursor(request.cursor, followCursor).id : undefined;
+    if (!isId(request.userId)) throw DomainError.notFound('User not found');
+    const rows = await this.follows.listFollowerIds(request.userId, before, limit + 1);
+    // Nobody follows an unknown user, so only an empty page needs the look-up that tells
+    // "no followers (left)" from "no such user": the fanout's pages cost one query each.
+    if (rows.length === 0 && (await this.profiles.findById(request.userId)) === undefined) {
+      throw DomainError.notFound('User not found');
+    }
+    const page = toPage(rows, limit, followCursorOf);
+    return {
+      userIds: page.items.map((row) => row.userId),
+      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    };
+  }
+
+  /** An unknown user follows nobody: an empty list, not NOT_FOUND (it saves the look-up). */
+  async listFollowingIds(request: ListFollowingIdsRequest): Promise<FolloweeList> {
+    if (!isId(request.userId)) return { items: [] };
+    const rows = await this.follows.listFollowees(request.userId, MAX_FOLLOWING);
+    return { items: rows.map((row) => ({ userId: row.userId, followerCount: row.followerCount })) };
+  }
+
   /**
    * Whether `mediaId` may become the user's avatar. There is no media service yet, so no media
    * id is known; the media service will answer here (owned by the user, an image, ready).
@@ -253,7 +283,7 @@ export class UserServiceImpl implements UserService {
   }
 }
 
-function followCursorOf(last: FollowListRecord): { id: string } {
+function followCursorOf(last: { followId: string }): { id: string } {
   return { id: last.followId };
 }
 

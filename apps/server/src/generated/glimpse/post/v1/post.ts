@@ -82,6 +82,27 @@ export interface SettleMediaRequest {
   mediaId: string;
 }
 
+export interface PostRef {
+  postId: string;
+  authorId: string;
+}
+
+export interface PostRefList {
+  items: PostRef[];
+}
+
+export interface ListRecentByAuthorsRequest {
+  authorIds: string[];
+  beforeId?: string | undefined;
+  limit: number;
+}
+
+export interface ListRecentPublishedRequest {
+  /** ISO 8601 UTC. */
+  since: string;
+  limit: number;
+}
+
 function createBasePost(): Post {
   return {
     id: "",
@@ -740,6 +761,234 @@ export const SettleMediaRequest: MessageFns<SettleMediaRequest> = {
   },
 };
 
+function createBasePostRef(): PostRef {
+  return { postId: "", authorId: "" };
+}
+
+export const PostRef: MessageFns<PostRef> = {
+  encode(message: PostRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.authorId !== "") {
+      writer.uint32(18).string(message.authorId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authorId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBasePostRefList(): PostRefList {
+  return { items: [] };
+}
+
+export const PostRefList: MessageFns<PostRefList> = {
+  encode(message: PostRefList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      PostRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostRefList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostRefList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(PostRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListRecentByAuthorsRequest(): ListRecentByAuthorsRequest {
+  return { authorIds: [], beforeId: undefined, limit: 0 };
+}
+
+export const ListRecentByAuthorsRequest: MessageFns<ListRecentByAuthorsRequest> = {
+  encode(message: ListRecentByAuthorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.authorIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.beforeId !== undefined) {
+      writer.uint32(18).string(message.beforeId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRecentByAuthorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRecentByAuthorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authorIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.beforeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListRecentPublishedRequest(): ListRecentPublishedRequest {
+  return { since: "", limit: 0 };
+}
+
+export const ListRecentPublishedRequest: MessageFns<ListRecentPublishedRequest> = {
+  encode(message: ListRecentPublishedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.since !== "") {
+      writer.uint32(10).string(message.since);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRecentPublishedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRecentPublishedRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.since = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 /**
  * Posts: a caption and 1..10 photos. A post is `pending` until every photo is ready, then
  * `published` (and announced by `post.published`); a photo that fails processing fails the
@@ -765,6 +1014,16 @@ export interface PostService {
   deletePost(request: DeletePostRequest): Promise<Empty>;
   /** The author's published posts, newest first (the author also sees pending and failed ones). */
   listAuthorPosts(request: ListAuthorPostsRequest): Promise<PostPage>;
+  /**
+   * Published, not deleted posts of these authors (at most 10000), newest first, strictly
+   * before before_id when given: the feed's pull query, for rebuilds and when Redis is down.
+   */
+  listRecentByAuthors(request: ListRecentByAuthorsRequest): Promise<PostRefList>;
+  /**
+   * Published, not deleted posts of anyone, published at or after `since`, newest first: the
+   * candidates Explore ranks.
+   */
+  listRecentPublished(request: ListRecentPublishedRequest): Promise<PostRefList>;
   /**
    * Re-examines the pending posts that use this media: publishes those whose media are all
    * ready, fails those with a failed media. Idempotent; called on media.ready / media.failed.
@@ -833,6 +1092,30 @@ export const PostServiceDefinition = {
       requestType: ListAuthorPostsRequest as typeof ListAuthorPostsRequest,
       requestStream: false,
       responseType: PostPage as typeof PostPage,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * Published, not deleted posts of these authors (at most 10000), newest first, strictly
+     * before before_id when given: the feed's pull query, for rebuilds and when Redis is down.
+     */
+    listRecentByAuthors: {
+      name: "ListRecentByAuthors",
+      requestType: ListRecentByAuthorsRequest as typeof ListRecentByAuthorsRequest,
+      requestStream: false,
+      responseType: PostRefList as typeof PostRefList,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * Published, not deleted posts of anyone, published at or after `since`, newest first: the
+     * candidates Explore ranks.
+     */
+    listRecentPublished: {
+      name: "ListRecentPublished",
+      requestType: ListRecentPublishedRequest as typeof ListRecentPublishedRequest,
+      requestStream: false,
+      responseType: PostRefList as typeof PostRefList,
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },

@@ -95,6 +95,30 @@ export interface ListFollowsRequest {
   cursor?: string | undefined;
 }
 
+export interface ListFollowerIdsRequest {
+  userId: string;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface UserIdPage {
+  userIds: string[];
+  nextCursor?: string | undefined;
+}
+
+export interface ListFollowingIdsRequest {
+  userId: string;
+}
+
+export interface Followee {
+  userId: string;
+  followerCount: string;
+}
+
+export interface FolloweeList {
+  items: Followee[];
+}
+
 function createBaseSummary(): Summary {
   return { id: "", username: "", displayName: "", avatarMediaId: undefined };
 }
@@ -1014,6 +1038,280 @@ export const ListFollowsRequest: MessageFns<ListFollowsRequest> = {
   },
 };
 
+function createBaseListFollowerIdsRequest(): ListFollowerIdsRequest {
+  return { userId: "", limit: 0, cursor: undefined };
+}
+
+export const ListFollowerIdsRequest: MessageFns<ListFollowerIdsRequest> = {
+  encode(message: ListFollowerIdsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    if (message.cursor !== undefined) {
+      writer.uint32(26).string(message.cursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFollowerIdsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFollowerIdsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseUserIdPage(): UserIdPage {
+  return { userIds: [], nextCursor: undefined };
+}
+
+export const UserIdPage: MessageFns<UserIdPage> = {
+  encode(message: UserIdPage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.userIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.nextCursor !== undefined) {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserIdPage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserIdPage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseListFollowingIdsRequest(): ListFollowingIdsRequest {
+  return { userId: "" };
+}
+
+export const ListFollowingIdsRequest: MessageFns<ListFollowingIdsRequest> = {
+  encode(message: ListFollowingIdsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFollowingIdsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFollowingIdsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseFollowee(): Followee {
+  return { userId: "", followerCount: "0" };
+}
+
+export const Followee: MessageFns<Followee> = {
+  encode(message: Followee, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.followerCount !== "0") {
+      writer.uint32(16).int64(message.followerCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Followee {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFollowee();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.followerCount = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseFolloweeList(): FolloweeList {
+  return { items: [] };
+}
+
+export const FolloweeList: MessageFns<FolloweeList> = {
+  encode(message: FolloweeList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      Followee.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FolloweeList {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFolloweeList();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(Followee.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 /** Profiles and the follow graph. */
 export interface UserService {
   /** Idempotent by user_id: creating an existing profile returns it unchanged. */
@@ -1031,6 +1329,16 @@ export interface UserService {
   unfollow(request: FollowRequest): Promise<FollowResult>;
   listFollowers(request: ListFollowsRequest): Promise<SummaryPage>;
   listFollowing(request: ListFollowsRequest): Promise<SummaryPage>;
+  /**
+   * A user's followers as ids only, newest follow first, a page at a time: the fanout's
+   * delivery list. NOT_FOUND when the user is unknown.
+   */
+  listFollowerIds(request: ListFollowerIdsRequest): Promise<UserIdPage>;
+  /**
+   * Everyone a user follows, with their follower counts, newest follow first (at most
+   * MAX_FOLLOWING): the feed's celebrity merge and its rebuilds.
+   */
+  listFollowingIds(request: ListFollowingIdsRequest): Promise<FolloweeList>;
 }
 
 /** Profiles and the follow graph. */
@@ -1114,6 +1422,30 @@ export const UserServiceDefinition = {
       requestType: ListFollowsRequest as typeof ListFollowsRequest,
       requestStream: false,
       responseType: SummaryPage as typeof SummaryPage,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * A user's followers as ids only, newest follow first, a page at a time: the fanout's
+     * delivery list. NOT_FOUND when the user is unknown.
+     */
+    listFollowerIds: {
+      name: "ListFollowerIds",
+      requestType: ListFollowerIdsRequest as typeof ListFollowerIdsRequest,
+      requestStream: false,
+      responseType: UserIdPage as typeof UserIdPage,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * Everyone a user follows, with their follower counts, newest follow first (at most
+     * MAX_FOLLOWING): the feed's celebrity merge and its rebuilds.
+     */
+    listFollowingIds: {
+      name: "ListFollowingIds",
+      requestType: ListFollowingIdsRequest as typeof ListFollowingIdsRequest,
+      requestStream: false,
+      responseType: FolloweeList as typeof FolloweeList,
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
