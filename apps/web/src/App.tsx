@@ -17,6 +17,7 @@ import { Toaster } from '#/components/Toaster';
 import { LogoMark } from '#/components/Wordmark';
 import { CreateScreen } from '#/screens/CreateScreen';
 import { EditProfileScreen } from '#/screens/EditProfileScreen';
+import { ExploreScreen } from '#/screens/ExploreScreen';
 import { FollowListScreen } from '#/screens/FollowListScreen';
 import { HomeScreen } from '#/screens/HomeScreen';
 import { LoginScreen } from '#/screens/LoginScreen';
@@ -138,6 +139,7 @@ const router = createBrowserRouter([
               { path: '/create', element: <CreateScreen /> },
             ],
           },
+          { path: '/explore', element: <ExploreScreen /> },
           { path: '/p/:id', element: <PostScreen /> },
           { path: '/search', element: <SearchScreen /> },
           { path: '/u/:username', element: <ProfileScreen /> },

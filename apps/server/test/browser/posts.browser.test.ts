@@ -1,30 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import type { Browser, Locator, Page } from 'playwright-core';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { assertWebAppBuilt, DESKTOP, nav, person, PHONE, waitForPixels, signUp } from '../support/web-app.js';
 import { launchBrowser, newCheckedPage } from '../support/browser.js';
 import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
-
-const WEB_INDEX = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
-const PASSWORD = 'correct horse battery';
-
-interface Person {
-  email: string;
-  displayName: string;
-  username: string;
-}
-
-function person(first: string, last: string): Person {
-  const suffix = randomUUID().slice(0, 6);
-  const username = `${first.toLowerCase()}_${suffix}`;
-  return { email: `${username}@example.test`, displayName: `${first} ${last}`, username };
-}
 
 interface FilePayload {
   name: string;
@@ -57,35 +37,8 @@ async function fixtures(): Promise<{ jpeg: FilePayload; png: FilePayload; fake: 
   };
 }
 
-async function signUp(page: Page, baseUrl: string, who: Person): Promise<void> {
-  await page.goto(`${baseUrl}/signup`);
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Full name', { exact: true }).fill(who.displayName);
-  await page.getByLabel('Username', { exact: true }).fill(who.username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-  await page.getByRole('heading', { name: 'Your feed is on its way' }).waitFor();
-}
-
-/** The primary navigation: the side bar on desktops, the tab bar on phones (one is hidden). */
-function nav(page: Page) {
-  return page.getByRole('navigation', { name: 'Primary' });
-}
-
 function tile(page: Page, fileName: string): Locator {
   return page.getByRole('list', { name: 'Chosen photos' }).getByRole('listitem', { name: fileName });
-}
-
-/** The pixels an <img> has decoded (0 until it has loaded). Runs in the page, where the DOM is. */
-function naturalWidth(image: Locator): Promise<number> {
-  return image.evaluate((element: unknown) => (element as { naturalWidth: number }).naturalWidth);
-}
-
-/** Waits for an <img> to have decoded real pixels (not just to be in the DOM). */
-async function waitForPixels(image: Locator): Promise<number> {
-  await image.waitFor();
-  await expect.poll(() => naturalWidth(image), { timeout: 20_000 }).toBeGreaterThan(0);
-  return naturalWidth(image);
 }
 
 /**
@@ -105,9 +58,7 @@ describe('posting photos in Chromium', () => {
   let files: Awaited<ReturnType<typeof fixtures>>;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX)) {
-      throw new Error('apps/web is not built: run `npm run build -w @glimpse/web` first');
-    }
+    assertWebAppBuilt();
     [target, browser, files] = await Promise.all([startEmbeddedApp(), launchBrowser(), fixtures()]);
   });
 

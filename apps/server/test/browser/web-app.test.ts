@@ -1,40 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { assertWebAppBuilt, DESKTOP, nav, PASSWORD, person, PHONE, signUp } from '../support/web-app.js';
 import { launchBrowser, newCheckedPage } from '../support/browser.js';
 import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
-
-const WEB_INDEX = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 812 };
-const PASSWORD = 'correct horse battery';
-
-interface Person {
-  email: string;
-  displayName: string;
-  username: string;
-}
-
-/** Unique per run: the names are readable in screenshots, the suffix keeps runs apart. */
-function person(first: string, last: string): Person {
-  const suffix = randomUUID().slice(0, 6);
-  const username = `${first.toLowerCase()}_${suffix}`;
-  return { email: `${username}@example.test`, displayName: `${first} ${last}`, username };
-}
-
-async function signUp(page: Page, baseUrl: string, who: Person): Promise<void> {
-  await page.goto(`${baseUrl}/signup`);
-  await page.getByLabel('Email', { exact: true }).fill(who.email);
-  await page.getByLabel('Full name', { exact: true }).fill(who.displayName);
-  await page.getByLabel('Username', { exact: true }).fill(who.username);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-  await page.getByRole('heading', { name: 'Your feed is on its way' }).waitFor();
-}
 
 async function logOut(page: Page): Promise<void> {
   await page.getByRole('banner').getByRole('button', { name: 'Log out' }).click();
@@ -42,21 +11,12 @@ async function logOut(page: Page): Promise<void> {
   expect(new URL(page.url()).pathname).toBe('/login');
 }
 
-/** The primary navigation: the side bar on desktops, the tab bar on phones (one is hidden). */
-function nav(page: Page) {
-  return page.getByRole('navigation', { name: 'Primary' });
-}
-
 describe('the web app in Chromium', () => {
   let target: StartedApp;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(WEB_INDEX)) {
-      throw new Error(
-        'apps/web is not built: run `npm run build` (or `npm run build -w @glimpse/web`) first',
-      );
-    }
+    assertWebAppBuilt();
     target = await startEmbeddedApp();
     browser = await launchBrowser();
   });

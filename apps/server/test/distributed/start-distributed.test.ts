@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempDatabase, type TempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
 import { cleanEnv, SERVER_ROOT } from '../support/server-process.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../src/testing/free-port.js';
 
 const LAUNCHER = fileURLToPath(new URL('../../dist/launcher/start-distributed.js', import.meta.url));
 
@@ -69,7 +69,9 @@ describe('npm run start:distributed', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const pids = [
-        ...output.matchAll(/\b(gateway|auth|user|media|post|feed|media-worker|fanout|outbox-relay) \(pid (\d+)\)/g),
+        ...output.matchAll(
+          /\b(gateway|auth|user|media|post|feed|media-worker|fanout|outbox-relay) \(pid (\d+)\)/g,
+        ),
       ].map((m) => ({ role: m[1], pid: Number(m[2]) }));
       expect(pids.map((p) => p.role).sort()).toEqual([...ROLES].sort());
       expect(new Set(pids.map((p) => p.pid)).size).toBe(ROLES.length);

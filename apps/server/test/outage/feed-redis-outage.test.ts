@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternPixels } from '../fixtures/media/fixtures.js';
 import { eventually } from '../support/eventually.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
-import { PrivateRedis } from '../support/private-redis.js';
+import { PrivateRedis } from '../../src/platform/cache/redis.testing.js';
 import { startRealApp, type StartedApp } from '../support/start-app.js';
 
 type Person = { username: string; token: string };
@@ -20,15 +20,15 @@ describe('home feed through a Redis outage', () => {
   let api: ApiClient;
 
   beforeAll(async () => {
-    redis = await PrivateRedis.create();
-    await redis.start();
+    redis = await PrivateRedis.onFreePort();
+    await redis.startAndWait();
     target = await startRealApp({ REDIS_URL: redis.url });
     api = new ApiClient(target.baseUrl);
   });
 
   afterAll(async () => {
     await target?.close();
-    await redis?.dispose();
+    await redis?.stop();
   });
 
   async function signup(): Promise<Person> {
@@ -100,7 +100,7 @@ describe('home feed through a Redis outage', () => {
     expect(await offCache('database')).toBeGreaterThanOrEqual(5);
 
     const rebuiltBefore = await offCache('rebuilt');
-    await redis.start();
+    await redis.startAndWait();
     // Back on Redis (empty: nothing was persisted): the feed is rebuilt from PostgreSQL by
     // the read that finds it missing, and served from that rebuild.
     await eventually(async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DistributedCluster } from '../../src/launcher/distributed-cluster.js';
 import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../../src/testing/free-port.js';
 import { distributedPlan } from '../../src/launcher/distributed-plan.js';
 import { KafkaEventBus } from '../../src/platform/events/kafka.event-bus.js';
 import { NamespacedEventBus } from '../../src/platform/events/namespaced.event-bus.js';

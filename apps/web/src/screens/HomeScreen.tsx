@@ -3,89 +3,97 @@ import { Link } from 'react-router';
 
 import { Avatar } from '#/components/Avatar';
 import { ButtonLink } from '#/components/Button';
+import { EmptyFeed } from '#/components/feed/EmptyFeed';
 import {
   ChartIcon,
+  CheckIcon,
   CompassIcon,
   HeartIcon,
-  PlusSquareIcon,
-  SearchIcon,
-  SparklesIcon,
+  MessageIcon,
   type IconProps,
 } from '#/components/icons';
+import { PostFeed, PostFeedSkeleton } from '#/components/post/PostFeed';
+import { ErrorState } from '#/components/States';
+import { LoadMore } from '#/components/UserList';
+import { itemsOf } from '#/lib/pages';
 import { useTitle } from '#/lib/use-title';
+import { useHomeFeedInfiniteQuery } from '#/state/queries/feed';
+import type { Me } from '#/state/queries/users';
 import { useSession } from '#/state/session';
 
 const COMING: readonly { icon: ComponentType<IconProps>; title: string; body: string }[] = [
-  { icon: CompassIcon, title: 'Explore', body: 'Popular posts from everyone.' },
+  { icon: MessageIcon, title: 'Likes and comments', body: 'Tell people what you think.' },
   { icon: HeartIcon, title: 'Notifications', body: 'Likes, comments and new followers.' },
   { icon: ChartIcon, title: 'Analytics', body: 'See who your photos reach.' },
 ];
 
-/** A still preview of a feed post, so the empty home shows what is coming. */
-function PostPreview({ tint }: { tint: string }) {
+/** The bottom of a feed that has no more pages. */
+function CaughtUp() {
   return (
-    <article aria-hidden="true" className="overflow-hidden rounded-2xl border border-hairline bg-white">
-      <div className="flex items-center gap-3 px-4 py-3">
-        <span className="size-8 rounded-full bg-soft" />
-        <span className="h-3 w-28 rounded-full bg-soft" />
-      </div>
-      <div className={`aspect-[4/3] bg-linear-to-br ${tint}`} />
-      <div className="space-y-2 px-4 py-3.5">
-        <div className="flex gap-3 text-muted/60">
-          <HeartIcon size={22} />
-          <span className="h-[22px] w-[22px] rounded-full border-2 border-current" />
-        </div>
-        <span className="block h-3 w-2/3 rounded-full bg-soft" />
-        <span className="block h-3 w-1/3 rounded-full bg-soft" />
-      </div>
-    </article>
+    <div className="flex flex-col items-center px-6 py-10 text-center">
+      <span className="bg-brand flex size-12 items-center justify-center rounded-full text-white">
+        <CheckIcon size={24} strokeWidth={2.6} />
+      </span>
+      <p className="mt-3 font-bold">You’re all caught up</p>
+      <p className="mt-1 text-sm text-muted">You’ve seen every post from the people you follow.</p>
+      <ButtonLink to="/explore" variant="secondary" size="sm" className="mt-4">
+        <CompassIcon size={16} strokeWidth={2.2} />
+        Explore more posts
+      </ButtonLink>
+    </div>
   );
 }
 
-export function HomeScreen() {
-  useTitle(undefined);
-  const { me } = useSession();
-  if (!me) return null;
-  const firstName = (me.displayName || me.username).split(/\s+/)[0];
+function HomeFeed({ me }: { me: Me }) {
+  const feed = useHomeFeedInfiniteQuery();
+  if (feed.data) {
+    const posts = itemsOf(feed.data.pages);
+    if (posts.length === 0)
+      return <EmptyFeed firstName={(me.displayName || me.username).split(/\s+/)[0] ?? ''} />;
+    return (
+      <>
+        <PostFeed posts={posts} label="Home feed" busy={feed.isFetchingNextPage} />
+        {feed.isFetchNextPageError ? (
+          <ErrorState
+            error={feed.error}
+            title="Couldn’t load more posts"
+            onRetry={() => void feed.fetchNextPage()}
+            retrying={feed.isFetchingNextPage}
+          />
+        ) : feed.hasNextPage ? (
+          <LoadMore
+            hasNextPage
+            isFetchingNextPage={feed.isFetchingNextPage}
+            fetchNextPage={() => feed.fetchNextPage()}
+            placeholder={
+              <div className="pt-3 sm:pt-6">
+                <PostFeedSkeleton cards={1} label="Loading more posts" />
+              </div>
+            }
+          />
+        ) : (
+          <CaughtUp />
+        )}
+      </>
+    );
+  }
+  if (feed.isError) {
+    return (
+      <ErrorState
+        error={feed.error}
+        title="Couldn’t load your feed"
+        onRetry={() => void feed.refetch()}
+        retrying={feed.isFetching}
+      />
+    );
+  }
+  return <PostFeedSkeleton label="Loading your feed" />;
+}
 
+function HomeAside({ me }: { me: Me }) {
   return (
-    <div className="mx-auto grid max-w-[1000px] gap-10 px-4 py-6 md:py-10 lg:grid-cols-[minmax(0,1fr)_300px]">
-      <div className="mx-auto w-full max-w-[500px] space-y-6">
-        <section
-          aria-labelledby="feed-soon"
-          className="rounded-3xl border border-hairline bg-white px-6 py-10 text-center shadow-[0_1px_2px_rgba(0,0,0,0.04)] sm:px-10"
-        >
-          <span className="bg-brand mx-auto flex size-16 items-center justify-center rounded-2xl text-white shadow-md">
-            <SparklesIcon size={30} />
-          </span>
-          <p className="mt-5 text-sm font-medium text-muted">Welcome, {firstName}</p>
-          <h1 id="feed-soon" className="mt-1 text-2xl font-extrabold tracking-tight">
-            Your feed is on its way
-          </h1>
-          <p className="mx-auto mt-2 max-w-sm text-[15px] leading-relaxed text-muted">
-            Photos from the people you follow will show up here soon. Until then, find people you know and
-            share a photo of your own.
-          </p>
-          <div className="mt-7 flex flex-col justify-center gap-2 sm:flex-row">
-            <ButtonLink to="/search" size="lg">
-              <SearchIcon size={18} strokeWidth={2.4} />
-              Find people
-            </ButtonLink>
-            <ButtonLink to="/create" size="lg" variant="secondary">
-              <PlusSquareIcon size={18} strokeWidth={2.2} />
-              Share a photo
-            </ButtonLink>
-          </div>
-        </section>
-        <div className="space-y-6 opacity-70">
-          <p className="text-center text-xs font-semibold tracking-widest text-muted uppercase">
-            A peek at what’s coming
-          </p>
-          <PostPreview tint="from-amber-200 via-rose-300 to-violet-300" />
-        </div>
-      </div>
-
-      <aside className="hidden space-y-6 lg:block" aria-label="Your account and what’s next">
+    <aside className="hidden space-y-6 lg:block" aria-label="Your account and what’s next">
+      <div className="sticky top-20 space-y-6">
         <Link
           to={`/u/${me.username}`}
           className="flex items-center gap-3 rounded-2xl p-2 transition-colors hover:bg-canvas"
@@ -114,7 +122,24 @@ export function HomeScreen() {
             ))}
           </ul>
         </section>
-      </aside>
+      </div>
+    </aside>
+  );
+}
+
+/** Home: the feed of the people you follow (and your own posts), newest first. */
+export function HomeScreen() {
+  useTitle(undefined);
+  const { me } = useSession();
+  if (!me) return null;
+
+  return (
+    <div className="mx-auto grid max-w-[1000px] gap-10 sm:px-4 sm:py-6 md:py-8 lg:grid-cols-[minmax(0,1fr)_300px]">
+      <div className="mx-auto w-full max-w-[470px]">
+        <h1 className="sr-only">Home</h1>
+        <HomeFeed me={me} />
+      </div>
+      <HomeAside me={me} />
     </div>
   );
 }

@@ -1,17 +1,18 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 
 import { ApiError, errorMessage } from '#/api/problem';
-import { Avatar } from '#/components/Avatar';
 import { Button, ButtonLink } from '#/components/Button';
 import { ConfirmDialog } from '#/components/ConfirmDialog';
 import { AlertIcon, CameraIcon, TrashIcon } from '#/components/icons';
 import { altTextOf, Caption } from '#/components/post/Caption';
 import { PhotoCarousel } from '#/components/post/PhotoCarousel';
+import { PostCounts } from '#/components/post/PostCounts';
+import { PostHeader } from '#/components/post/PostHeader';
 import { Skeleton } from '#/components/Skeleton';
 import { Spinner } from '#/components/Spinner';
 import { EmptyState, ErrorState } from '#/components/States';
-import { formatCount, formatFullDate, formatRelativeTime, plural } from '#/lib/format';
+import { formatFullDate, formatRelativeTime } from '#/lib/format';
 import { newIdempotencyKey } from '#/lib/idempotency-key';
 import { showToast } from '#/lib/toast';
 import { useTitle } from '#/lib/use-title';
@@ -62,24 +63,6 @@ function DeletePost({ post }: { post: Post }) {
   );
 }
 
-function AuthorHeader({ post, isAuthor }: { post: Post; isAuthor: boolean }) {
-  const { author } = post;
-  return (
-    <header className="flex items-center gap-3 px-4 py-3">
-      <Link to={`/u/${author.username}`} className="flex min-w-0 flex-1 items-center gap-3 rounded-lg">
-        <Avatar user={author} size="sm" />
-        <span className="min-w-0 leading-tight">
-          <span className="block truncate text-sm font-semibold">
-            {author.displayName || author.username}
-          </span>
-          <span className="block truncate text-xs text-muted">@{author.username}</span>
-        </span>
-      </Link>
-      {isAuthor && <DeletePost post={post} />}
-    </header>
-  );
-}
-
 /** Only the author sees a post before it is published: say what is happening. */
 function StatusBanner({ post }: { post: Post }) {
   if (post.status === 'pending') {
@@ -110,16 +93,7 @@ function StatusBanner({ post }: { post: Post }) {
 function Details({ post }: { post: Post }) {
   return (
     <div className="space-y-2 px-4 pt-3 pb-4">
-      <p className="flex gap-4 text-sm">
-        <span>
-          <span className="font-semibold">{formatCount(post.likeCount)}</span>{' '}
-          {plural(post.likeCount, 'like', 'likes')}
-        </span>
-        <span>
-          <span className="font-semibold">{formatCount(post.commentCount)}</span>{' '}
-          {plural(post.commentCount, 'comment', 'comments')}
-        </span>
-      </p>
+      <PostCounts post={post} />
       {post.caption && <Caption post={post} />}
       <p className="text-xs tracking-wide text-muted uppercase">
         <time dateTime={post.createdAt} title={formatFullDate(post.createdAt)}>
@@ -141,7 +115,7 @@ function PostView({ post }: { post: Post }) {
       className="post-layout overflow-hidden bg-white md:rounded-2xl md:border md:border-hairline"
     >
       <div className="min-w-0 [grid-area:header] md:border-b md:border-hairline">
-        <AuthorHeader post={post} isAuthor={isAuthor} />
+        <PostHeader post={post}>{isAuthor && <DeletePost post={post} />}</PostHeader>
         <StatusBanner post={post} />
       </div>
       <div className="min-w-0 [grid-area:photos] md:self-center md:border-r md:border-hairline">

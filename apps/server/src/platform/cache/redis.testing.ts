@@ -1,12 +1,15 @@
 /** Helpers for the Redis adapter's specs (not used by the application). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 
 import { Cluster, type Redis } from 'ioredis';
 
+import { freePort } from '../../testing/free-port.js';
 import { RedisCache, type RedisCacheOptions } from './redis.cache.js';
+
+export { freePort };
 
 /** A RedisCache that fails loudly when the server is not there: the specs must fail, not skip. */
 export async function connectOrFail(
@@ -38,18 +41,6 @@ export async function deleteKeysWithPrefix(client: Redis | Cluster, prefix: stri
     } while (cursor !== '0');
   }
   return deleted;
-}
-
-/** A port nothing listens on (it was free a moment ago). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 export function succeeds(promise: Promise<unknown>): Promise<boolean> {
@@ -96,6 +87,16 @@ export class PrivateRedis {
     );
   }
 
+  /** Starts the server and waits until it accepts connections. */
+  async startAndWait(timeoutMs = 10_000): Promise<void> {
+    this.start();
+    const deadline = Date.now() + timeoutMs;
+    while (!(await accepts(this.port))) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Stops the server and waits for it to exit. Idempotent. */
   async stop(): Promise<void> {
     const child = this.#child;
@@ -104,4 +105,15 @@ export class PrivateRedis {
     child.kill('SIGTERM');
     await once(child, 'exit');
   }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

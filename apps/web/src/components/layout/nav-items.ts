@@ -20,13 +20,14 @@ export interface NavItem {
   mobile: boolean;
 }
 
-/** The app's sections. Feed, upload, notifications and analytics slot in here as they ship. */
+/** The app's sections. Notifications and analytics slot in here as they ship. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Home', icon: HomeIcon, to: () => '/', mobile: true },
   { label: 'Search', icon: SearchIcon, to: () => '/search', mobile: true },
-  { label: 'Explore', icon: CompassIcon, to: null, mobile: false },
+  { label: 'Explore', icon: CompassIcon, to: () => '/explore', mobile: true },
   { label: 'Create', icon: PlusSquareIcon, to: () => '/create', mobile: true },
-  { label: 'Notifications', icon: HeartIcon, to: null, mobile: true },
+  // On phones notifications will sit in the top bar (as on Instagram), leaving Explore a tab.
+  { label: 'Notifications', icon: HeartIcon, to: null, mobile: false },
   { label: 'Analytics', icon: ChartIcon, to: null, mobile: false },
   { label: 'Profile', icon: UserIcon, to: (username) => `/u/${username}`, mobile: true },
 ];

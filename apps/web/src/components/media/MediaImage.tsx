@@ -6,6 +6,11 @@ import { fallbackSrcOf, srcSetOf } from '#/lib/media';
 import { placeholderDataUrl } from '#/lib/thumbhash';
 import type { Media } from '#/state/queries/media';
 
+/** Resolves once the loaded image is decoded, ready to paint (never rejects). */
+function decoded(image: HTMLImageElement): Promise<void> {
+  return image.decode().catch(() => undefined);
+}
+
 function placeholderStyle(media: Media): CSSProperties | undefined {
   const url = placeholderDataUrl(media.placeholder);
   return url ? { backgroundImage: `url("${url}")` } : undefined;
@@ -67,7 +72,8 @@ export function MediaImage({
       loading={eager ? 'eager' : 'lazy'}
       decoding="async"
       fetchPriority={eager ? 'high' : undefined}
-      onLoad={() => setLoaded(true)}
+      // Loaded is not yet painted (decoding is async): the placeholder stays until it can be.
+      onLoad={(event) => void decoded(event.currentTarget).then(() => setLoaded(true))}
       style={loaded ? undefined : placeholderStyle(media)}
       className={`size-full bg-cover bg-center ${fit === 'cover' ? 'object-cover' : 'object-contain'} ${loaded ? '' : 'bg-soft'} ${className}`}
     />

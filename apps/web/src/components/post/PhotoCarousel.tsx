@@ -6,8 +6,8 @@ import { altTextOf } from '#/components/post/Caption';
 import { frameRatioOf } from '#/lib/media';
 import type { Post } from '#/state/queries/posts';
 
-/** Post photos are at most 600 px wide on desktops; a phone shows them edge to edge. */
-const SIZES = '(min-width: 768px) 600px, 100vw';
+/** On the post page photos are at most 600 px wide on desktops; a phone shows them edge to edge. */
+const POST_PAGE_SIZES = '(min-width: 768px) 600px, 100vw';
 
 const arrow =
   'absolute top-1/2 z-10 flex size-8 -translate-y-1/2 items-center justify-center rounded-full bg-white/90 text-ink shadow-md transition-opacity hover:bg-white disabled:pointer-events-none disabled:opacity-0';
@@ -18,7 +18,17 @@ const arrow =
  * photo shows whole inside it. Several photos get previous/next buttons, dots and the arrow
  * keys.
  */
-export function PhotoCarousel({ post }: { post: Post }) {
+export function PhotoCarousel({
+  post,
+  sizes = POST_PAGE_SIZES,
+  priority = true,
+}: {
+  post: Post;
+  /** The `sizes` of the photos: how wide the carousel is drawn. */
+  sizes?: string;
+  /** Near the top of the page: load the shown photo and the next one now, not when scrolled to. */
+  priority?: boolean;
+}) {
   const [index, setIndex] = useState(0);
   const count = post.media.length;
   const current = Math.min(index, count - 1);
@@ -57,9 +67,9 @@ export function PhotoCarousel({ post }: { post: Post }) {
               <MediaImage
                 media={media}
                 alt={altTextOf(post, position)}
-                sizes={SIZES}
+                sizes={sizes}
                 fit="contain"
-                eager={position <= current + 1}
+                eager={priority && position <= current + 1}
               />
             </div>
           ))}

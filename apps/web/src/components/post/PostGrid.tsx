@@ -6,7 +6,7 @@ import { altTextOf } from '#/components/post/Caption';
 import { formatCount } from '#/lib/format';
 import type { Post } from '#/state/queries/posts';
 
-/** Three columns of a 935 px profile, or a third of a phone's width. */
+/** Three columns of a 935 px page (profile, Explore), or a third of a phone's width. */
 const SIZES = '(min-width: 935px) 309px, 33vw';
 
 function StatusBadge({ post }: { post: Post }) {
@@ -57,7 +57,7 @@ function GridItem({ post, eager }: { post: Post; eager: boolean }) {
   );
 }
 
-/** A profile's posts: a grid of square tiles, each opening the post. */
+/** Posts as a grid of square tiles, each opening the post (a profile, Explore). */
 export function PostGrid({ posts, label }: { posts: readonly Post[]; label: string }) {
   return (
     <ul aria-label={label} className="grid grid-cols-3 gap-0.5 md:gap-1">

@@ -1,8 +1,10 @@
-import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 
 import { api, unwrap } from '#/api/client';
 import { errorMessage } from '#/api/problem';
 import { showToast } from '#/lib/toast';
+import { feedKeys } from '#/state/queries/feed';
+import type { PostPage } from '#/state/queries/posts';
 import { userKeys, type Me, type User } from '#/state/queries/users';
 
 interface Snapshot {
@@ -25,6 +27,24 @@ function withFollowingCount<T extends User | Me>(user: T, delta: number): T {
 }
 
 const followKey = (username: string) => ['follow', username.toLowerCase()] as const;
+
+/**
+ * The server fills (or empties) the home feed after a follow (or unfollow) asynchronously,
+ * well within this: asking sooner could bring back the feed as it was.
+ */
+const FEED_SETTLE_MS = 2000;
+
+/** An unfollowed account's posts leave the home feed at once; the server follows shortly. */
+function withoutAuthor(data: InfiniteData<PostPage>, username: string): InfiniteData<PostPage> {
+  const name = username.toLowerCase();
+  return {
+    ...data,
+    pages: data.pages.map((page) => ({
+      ...page,
+      items: page.items.filter((post) => post.author.username.toLowerCase() !== name),
+    })),
+  };
+}
 
 /** True when no later toggle of the same account is queued behind the one finishing now. */
 function isLastInQueue(queryClient: QueryClient, username: string): boolean {
@@ -93,6 +113,12 @@ export function useFollowMutation(username: string) {
 
     onSuccess: (result) => {
       if (!isLastInQueue(queryClient, username)) return;
+      if (!result.following) {
+        queryClient.setQueryData<InfiniteData<PostPage>>(
+          feedKeys.home(),
+          (data) => data && withoutAuthor(data, username),
+        );
+      }
       queryClient.setQueryData<User>(profileKey, (user) =>
         user?.viewer
           ? {
@@ -112,6 +138,7 @@ export function useFollowMutation(username: string) {
         void queryClient.invalidateQueries({ queryKey: userKeys.following(me.username) });
         void queryClient.invalidateQueries({ queryKey: userKeys.profile(me.username) });
       }
+      setTimeout(() => void queryClient.invalidateQueries({ queryKey: feedKeys.home() }), FEED_SETTLE_MS);
     },
   });
 }

@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 
 import { api, unwrap } from '#/api/client';
-import { postKeys, type Post, type PostPage } from '#/state/queries/posts';
+import { feedKeys } from '#/state/queries/feed';
+import { postKeys, postListKeys, type Post, type PostPage } from '#/state/queries/posts';
 import { userKeys, type Me, type User } from '#/state/queries/users';
 
 export interface NewPost {
@@ -32,6 +33,8 @@ export function useCreatePostMutation() {
       void queryClient.invalidateQueries({ queryKey: postKeys.byUser(username) });
       void queryClient.invalidateQueries({ queryKey: userKeys.profile(username) });
       void queryClient.invalidateQueries({ queryKey: userKeys.me() });
+      // Published a moment later, it tops the author's own feed: seen on the next visit home.
+      void queryClient.invalidateQueries({ queryKey: feedKeys.home(), refetchType: 'none' });
     },
   });
 }
@@ -51,17 +54,20 @@ export function useDeletePostMutation(post: Post) {
         }),
       ),
     onSuccess: () => {
-      queryClient.setQueryData<InfiniteData<PostPage>>(postKeys.byUser(username), (data) =>
-        data
-          ? {
-              ...data,
-              pages: data.pages.map((page) => ({
-                ...page,
-                items: page.items.filter((item) => item.id !== post.id),
-              })),
-            }
-          : data,
-      );
+      // Gone from every list at once: the grid, the feeds, Explore.
+      for (const queryKey of postListKeys()) {
+        queryClient.setQueriesData<InfiniteData<PostPage>>({ queryKey }, (data) =>
+          data
+            ? {
+                ...data,
+                pages: data.pages.map((page) => ({
+                  ...page,
+                  items: page.items.filter((item) => item.id !== post.id),
+                })),
+              }
+            : data,
+        );
+      }
       queryClient.setQueryData<User>(userKeys.profile(username), (user) => user && withPostCount(user, -1));
       queryClient.setQueryData<Me>(userKeys.me(), (me) =>
         me && me.id === post.author.id ? withPostCount(me, -1) : me,

@@ -1,7 +1,16 @@
-import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useQuery,
+  useQueryClient,
+  type InfiniteData,
+  type QueryClient,
+} from '@tanstack/react-query';
 
 import { api, unwrap } from '#/api/client';
 import type { components } from '#/api/schema';
+import { feedKeys } from '#/state/queries/feed';
 
 export type Post = components['schemas']['Post'];
 export type PostPage = components['schemas']['PostPage'];
@@ -18,8 +27,25 @@ const canonical = (username: string) => username.toLowerCase();
 export const postKeys = {
   all: ['posts'] as const,
   detail: (id: string) => [...postKeys.all, 'detail', id] as const,
-  byUser: (username: string) => [...postKeys.all, 'user', canonical(username)] as const,
+  byUsers: () => [...postKeys.all, 'user'] as const,
+  byUser: (username: string) => [...postKeys.byUsers(), canonical(username)] as const,
 };
+
+/** Every cached list of posts: the feeds and the profile grids. */
+export const postListKeys = () => [feedKeys.all, postKeys.byUsers()] as const;
+
+/** A post already loaded in some list, to show at once while the post itself is asked for. */
+function listedPost(queryClient: QueryClient, id: string): Post | undefined {
+  for (const queryKey of postListKeys()) {
+    for (const [, data] of queryClient.getQueriesData<InfiniteData<PostPage>>({ queryKey })) {
+      for (const page of data?.pages ?? []) {
+        const post = page.items.find((item) => item.id === id);
+        if (post) return post;
+      }
+    }
+  }
+  return undefined;
+}
 
 export function postQuery(id: string) {
   return queryOptions({
@@ -30,9 +56,13 @@ export function postQuery(id: string) {
   });
 }
 
-/** One post; asked again every second while it is pending. */
+/**
+ * One post; asked again every second while it is pending. Opened from a feed or a grid, it
+ * shows what the list already has while the fresh copy loads.
+ */
 export function usePostQuery(id: string) {
-  return useQuery(postQuery(id));
+  const queryClient = useQueryClient();
+  return useQuery({ ...postQuery(id), placeholderData: () => listedPost(queryClient, id) });
 }
 
 function userPostsQuery(username: string) {
