@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AuthServiceDefinition } from '../generated/glimpse/auth/v1/auth.js';
+import { CommentServiceDefinition } from '../generated/glimpse/comment/v1/comment.js';
 import { FeedServiceDefinition } from '../generated/glimpse/feed/v1/feed.js';
+import { LikeServiceDefinition } from '../generated/glimpse/like/v1/like.js';
 import { MediaServiceDefinition } from '../generated/glimpse/media/v1/media.js';
 import { PostServiceDefinition } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition } from '../generated/glimpse/user/v1/user.js';
@@ -20,6 +22,7 @@ import { OutboxRelay } from '../platform/outbox/outbox.relay.js';
 import { AccessTokens } from '../platform/security/access-tokens.js';
 import { migrate } from '../platform/sql/migrator.js';
 import { setupTracing } from '../platform/telemetry/tracing.js';
+import { startBackgroundJobs } from './background-jobs.js';
 import { startConsumers } from './consumers.js';
 import { openInfrastructure, type Infrastructure } from './infrastructure.js';
 import { planRoles, type RolePlan, type ServiceRole } from './roles.js';
@@ -61,6 +64,8 @@ async function startGateway(
     media: required(services.media, 'the media service'),
     posts: required(services.posts, 'the post service'),
     feed: required(services.feed, 'the feed service'),
+    likes: required(services.likes, 'the like service'),
+    comments: required(services.comments, 'the comment service'),
     storage: required(infrastructure.storage, 'object storage'),
     mediaMaxBytes: config.media.maxBytes,
     mediaUploadUrlTtlSeconds: config.media.uploadUrlTtlSeconds,
@@ -166,6 +171,9 @@ export async function startApplication(
       for (const subscription of subscriptions) await subscription.close();
     });
 
+    const stopJobs = startBackgroundJobs({ config, services, sql: infrastructure.sql, metrics, logger });
+    closers.unshift(stopJobs);
+
     const grpcPorts: RunningApplication['grpcPorts'] = {};
     for (const role of plan.served) {
       const server = new GrpcServer({
@@ -184,6 +192,10 @@ export async function startApplication(
         server.addService(PostServiceDefinition, required(services.local.post, 'the post service'));
       if (role === 'feed')
         server.addService(FeedServiceDefinition, required(services.local.feed, 'the feed service'));
+      if (role === 'like')
+        server.addService(LikeServiceDefinition, required(services.local.like, 'the like service'));
+      if (role === 'comment')
+        server.addService(CommentServiceDefinition, required(services.local.comment, 'the comment service'));
       grpcPorts[role] = await server.start();
       closers.unshift(() => server.stop(config.shutdown.graceMs));
     }

@@ -8,8 +8,13 @@ export const SERVICE_ROLES = [
   'media',
   'post',
   'feed',
+  'like',
+  'comment',
 ] as const satisfies readonly GrpcServiceRole[];
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+/** Services that keep something in the cache: feeds, the post cache, like and comment counters. */
+const CACHED_SERVICES: readonly ServiceRole[] = ['feed', 'post', 'like', 'comment'];
 
 /**
  * What a process does follows from its roles alone (Loki's `-target=`): which services run
@@ -52,7 +57,7 @@ export function planRoles(config: Pick<Config, 'roles'>): RolePlan {
       sql: [...local].some((role) => role !== 'feed') || outboxRelay || mediaWorker,
       // Rate limits and idempotency records live in the cache; so do feeds, their authors'
       // recent posts, and the post cache.
-      cache: gateway || fanout || local.has('feed') || local.has('post'),
+      cache: gateway || fanout || CACHED_SERVICES.some((role) => local.has(role)),
       events: outboxRelay || consumes,
       // Uploads stream through the gateway into storage; the media service checks them there
       // and the worker reads originals and writes variants.

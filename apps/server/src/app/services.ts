@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 
 import { AuthServiceDefinition, type AuthService } from '../generated/glimpse/auth/v1/auth.js';
+import { CommentServiceDefinition, type CommentService } from '../generated/glimpse/comment/v1/comment.js';
 import { FeedServiceDefinition, type FeedService } from '../generated/glimpse/feed/v1/feed.js';
+import { LikeServiceDefinition, type LikeService } from '../generated/glimpse/like/v1/like.js';
 import { MediaServiceDefinition, type MediaService } from '../generated/glimpse/media/v1/media.js';
 import { PostServiceDefinition, type PostService } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition, type UserService } from '../generated/glimpse/user/v1/user.js';
@@ -21,6 +23,10 @@ import { SqlAccountsRepository } from '../services/auth/accounts.repository.js';
 import { AuthServiceImpl } from '../services/auth/auth.service.js';
 import { Argon2PasswordHasher } from '../services/auth/password.hasher.js';
 import { SqlRefreshTokensRepository } from '../services/auth/refresh-tokens.repository.js';
+import { SqlCommentsRepository } from '../services/comment/comments.repository.js';
+import { CommentServiceImpl } from '../services/comment/comment.service.js';
+import { SqlLikesRepository } from '../services/like/likes.repository.js';
+import { LikeServiceImpl } from '../services/like/like.service.js';
 import { ExploreRanker } from '../services/feed/explore.ranking.js';
 import { FeedServiceImpl } from '../services/feed/feed.service.js';
 import { feedSettings } from '../services/feed/feed.settings.js';
@@ -56,6 +62,8 @@ export interface Services {
   media: MediaService | undefined;
   posts: PostService | undefined;
   feed: FeedService | undefined;
+  likes: LikeService | undefined;
+  comments: CommentService | undefined;
   /** The local implementations, for the gRPC server to expose. */
   local: Partial<{
     auth: AuthService;
@@ -63,6 +71,8 @@ export interface Services {
     media: MediaService;
     post: PostService;
     feed: FeedService;
+    like: LikeService;
+    comment: CommentService;
   }>;
   /** Readiness of the services reached over gRPC. */
   healthChecks: HealthCheck[];
@@ -104,7 +114,12 @@ export function createServices(deps: ServiceDependencies): Services {
     plan.gateway || plan.local.has('user') || plan.local.has('auth') || plan.local.has('feed') || plan.fanout;
   const authNeeded = plan.gateway || plan.local.has('auth');
   const mediaNeeded = plan.gateway || plan.local.has('media') || plan.local.has('post');
-  const postsNeeded = plan.gateway || plan.local.has('post') || plan.local.has('feed') || plan.fanout;
+  const postsNeeded =
+    plan.gateway ||
+    plan.fanout ||
+    (['post', 'feed', 'like', 'comment'] as const).some((role) => plan.local.has(role));
+  const likesNeeded = plan.gateway || plan.local.has('like');
+  const commentsNeeded = plan.gateway || plan.local.has('comment');
   const feedNeeded = plan.gateway || plan.local.has('feed');
   const traceparent = () => injectTraceparent();
 
@@ -188,18 +203,50 @@ export function createServices(deps: ServiceDependencies): Services {
     feed = remote('feed', FeedServiceDefinition);
   }
 
+  let likes: LikeService | undefined;
+  if (plan.local.has('like') && posts) {
+    likes = new LikeServiceImpl({
+      likes: new SqlLikesRepository(requireSql(deps.sql)),
+      posts,
+      ids,
+      traceparent,
+      ...(deps.cache && { cache: deps.cache }),
+      onCacheError: (err) => logger.warn({ err }, 'like counters failed; counting in the database'),
+    });
+  } else if (likesNeeded) {
+    likes = remote('like', LikeServiceDefinition);
+  }
+
+  let comments: CommentService | undefined;
+  if (plan.local.has('comment') && posts) {
+    comments = new CommentServiceImpl({
+      comments: new SqlCommentsRepository(requireSql(deps.sql)),
+      posts,
+      cache: required(deps.cache, 'cache'),
+      ids,
+      traceparent,
+      onCacheError: (err) => logger.warn({ err }, 'comment counters failed; counting in the database'),
+    });
+  } else if (commentsNeeded) {
+    comments = remote('comment', CommentServiceDefinition);
+  }
+
   return {
     auth,
     users,
     media,
     posts,
     feed,
+    likes,
+    comments,
     local: {
       ...(plan.local.has('auth') && auth && { auth }),
       ...(plan.local.has('user') && users && { user: users }),
       ...(plan.local.has('media') && media && { media }),
       ...(plan.local.has('post') && posts && { post: posts }),
       ...(plan.local.has('feed') && feed && { feed }),
+      ...(plan.local.has('like') && likes && { like: likes }),
+      ...(plan.local.has('comment') && comments && { comment: comments }),
     },
     healthChecks,
     close: () => closers.forEach((close) => close()),

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 
 import type { AuthService } from '../generated/glimpse/auth/v1/auth.js';
+import type { CommentService } from '../generated/glimpse/comment/v1/comment.js';
 import type { FeedService } from '../generated/glimpse/feed/v1/feed.js';
+import type { LikeService } from '../generated/glimpse/like/v1/like.js';
 import type { MediaService } from '../generated/glimpse/media/v1/media.js';
 import type { PostService } from '../generated/glimpse/post/v1/post.js';
 import type { UserService } from '../generated/glimpse/user/v1/user.js';
@@ -10,7 +12,9 @@ import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import { AuthOptional, AuthRequired } from './auth/auth.guards.js';
 import { AuthController } from './controllers/auth.controller.js';
 import { FollowsController } from './controllers/follows.controller.js';
+import { CommentsController } from './controllers/comments.controller.js';
 import { FeedController } from './controllers/feed.controller.js';
+import { LikesController } from './controllers/likes.controller.js';
 import { MediaController } from './controllers/media.controller.js';
 import { PostsController } from './controllers/posts.controller.js';
 import { UsersController } from './controllers/users.controller.js';
@@ -20,7 +24,9 @@ import { PostHydrator } from './presenters/post.hydrator.js';
 import type { LoginThrottle } from './rate-limit/login-throttle.js';
 import {
   AUTH_SERVICE,
+  COMMENT_SERVICE,
   FEED_SERVICE,
+  LIKE_SERVICE,
   LOGIN_THROTTLE,
   MEDIA_SERVICE,
   POST_SERVICE,
@@ -33,6 +39,8 @@ export interface GatewayModuleOptions extends OpsOptions {
   media: MediaService;
   posts: PostService;
   feed: FeedService;
+  likes: LikeService;
+  comments: CommentService;
   /** Where uploads are streamed to, and what makes variant URLs. */
   storage: ObjectStorage;
   /** The largest photo accepted, in bytes (uploads have their own limit, not the JSON one). */
@@ -60,6 +68,8 @@ export class GatewayModule {
         MediaController,
         PostsController,
         FeedController,
+        LikesController,
+        CommentsController,
       ],
       providers: [
         AuthRequired,
@@ -69,9 +79,20 @@ export class GatewayModule {
         { provide: MEDIA_SERVICE, useValue: options.media },
         { provide: POST_SERVICE, useValue: options.posts },
         { provide: FEED_SERVICE, useValue: options.feed },
+        { provide: LIKE_SERVICE, useValue: options.likes },
+        { provide: COMMENT_SERVICE, useValue: options.comments },
         { provide: LOGIN_THROTTLE, useValue: options.loginThrottle },
         { provide: MediaPresenter, useValue: presenter },
-        { provide: PostHydrator, useValue: new PostHydrator(options.users, options.media, presenter) },
+        {
+          provide: PostHydrator,
+          useValue: new PostHydrator({
+            users: options.users,
+            media: options.media,
+            likes: options.likes,
+            comments: options.comments,
+            mediaPresenter: presenter,
+          }),
+        },
         {
           provide: MediaUploader,
           useValue: new MediaUploader({

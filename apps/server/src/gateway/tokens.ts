@@ -5,3 +5,5 @@ export const MEDIA_SERVICE = Symbol('MediaService');
 export const POST_SERVICE = Symbol('PostService');
 export const LOGIN_THROTTLE = Symbol('LoginThrottle');
 export const FEED_SERVICE = Symbol('FeedService');
+export const LIKE_SERVICE = Symbol('LikeService');
+export const COMMENT_SERVICE = Symbol('CommentService');

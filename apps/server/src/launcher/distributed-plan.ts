@@ -8,6 +8,8 @@ export const OPS_PROCESSES = [
   'media',
   'post',
   'feed',
+  'like',
+  'comment',
   'mediaWorker',
   'fanout',
   'outboxRelay',
@@ -33,6 +35,8 @@ export const DEFAULT_OPS_PORTS: DistributedPorts['ops'] = {
   mediaWorker: 9106,
   feed: 9107,
   fanout: 9108,
+  like: 9109,
+  comment: 9110,
 };
 
 /**
@@ -55,6 +59,8 @@ export function distributedPlan(ports: DistributedPorts): {
       GRPC_MEDIA_URL: `127.0.0.1:${ports.grpc.media}`,
       GRPC_POST_URL: `127.0.0.1:${ports.grpc.post}`,
       GRPC_FEED_URL: `127.0.0.1:${ports.grpc.feed}`,
+      GRPC_LIKE_URL: `127.0.0.1:${ports.grpc.like}`,
+      GRPC_COMMENT_URL: `127.0.0.1:${ports.grpc.comment}`,
     },
     processes: [
       role('user', 'user', ports.ops.user, 3),
@@ -62,6 +68,8 @@ export function distributedPlan(ports: DistributedPorts): {
       role('media', 'media', ports.ops.media, 5),
       role('post', 'post', ports.ops.post, 6),
       role('feed', 'feed', ports.ops.feed, 8),
+      role('like', 'like', ports.ops.like, 10),
+      role('comment', 'comment', ports.ops.comment, 11),
       role('media-worker', 'media-worker', ports.ops.mediaWorker, 7),
       role('fanout', 'fanout', ports.ops.fanout, 9),
       role('outbox-relay', 'outbox-relay', ports.ops.outboxRelay, 4),

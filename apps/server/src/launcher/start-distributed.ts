@@ -33,6 +33,8 @@ const plan = distributedPlan({
     media: config.grpc.urls.media.port,
     post: config.grpc.urls.post.port,
     feed: config.grpc.urls.feed.port,
+    like: config.grpc.urls.like.port,
+    comment: config.grpc.urls.comment.port,
   },
   ops: DEFAULT_OPS_PORTS,
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { EventBus, EventEnvelope } from '../../src/platform/events/events.port.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
+import { describeEngagementScenarios } from './engagement.scenarios.js';
 import { describeFeedScenarios } from './feed.scenarios.js';
 import { describeMediaAndPostScenarios } from './media.scenarios.js';
 
@@ -80,7 +81,16 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
       api = new ApiClient(target.baseUrl);
       const subscription = await target.bus.subscribe({
         group: `api-test-${randomUUID()}`,
-        topics: ['follow.created', 'follow.removed', 'post.published', 'post.deleted'],
+        topics: [
+          'follow.created',
+          'follow.removed',
+          'post.published',
+          'post.deleted',
+          'like.created',
+          'like.removed',
+          'comment.created',
+          'comment.deleted',
+        ],
         handler: (event) => {
           received.push(event);
           return Promise.resolve();
@@ -610,5 +620,6 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
 
     describeMediaAndPostScenarios(() => ({ api, signup, waitForEvent }));
     describeFeedScenarios(() => ({ api, signup }));
+    describeEngagementScenarios(() => ({ api, signup }));
   });
 }

@@ -52,6 +52,8 @@ describe('failure isolation in the distributed shape', () => {
       'media-worker': { database: 'up', events: 'up', storage: 'up' },
       feed: { cache: 'up', 'user-service': 'up', 'post-service': 'up' },
       fanout: { cache: 'up', events: 'up', 'user-service': 'up', 'post-service': 'up' },
+      like: { database: 'up', cache: 'up', 'post-service': 'up' },
+      comment: { database: 'up', cache: 'up', 'post-service': 'up' },
       'outbox-relay': { database: 'up', events: 'up' },
     };
     for (const [name, dependencies] of Object.entries(expected)) {

@@ -21,7 +21,19 @@ function alive(pid: number): boolean {
 }
 
 /** `npm run start:distributed` itself: one node process per role, prefixed logs, one Ctrl-C stops all. */
-const ROLES = ['gateway', 'auth', 'user', 'media', 'post', 'feed', 'media-worker', 'fanout', 'outbox-relay'];
+const ROLES = [
+  'gateway',
+  'auth',
+  'user',
+  'media',
+  'post',
+  'feed',
+  'like',
+  'comment',
+  'media-worker',
+  'fanout',
+  'outbox-relay',
+];
 
 describe('npm run start:distributed', () => {
   let database: TempDatabase;
@@ -45,6 +57,8 @@ describe('npm run start:distributed', () => {
         GRPC_MEDIA_URL: `127.0.0.1:${await freePort()}`,
         GRPC_POST_URL: `127.0.0.1:${await freePort()}`,
         GRPC_FEED_URL: `127.0.0.1:${await freePort()}`,
+        GRPC_LIKE_URL: `127.0.0.1:${await freePort()}`,
+        GRPC_COMMENT_URL: `127.0.0.1:${await freePort()}`,
         DATABASE_URL: database.url,
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,
@@ -70,7 +84,7 @@ describe('npm run start:distributed', () => {
       }
       const pids = [
         ...output.matchAll(
-          /\b(gateway|auth|user|media|post|feed|media-worker|fanout|outbox-relay) \(pid (\d+)\)/g,
+          /\b(gateway|auth|user|media|post|feed|like|comment|media-worker|fanout|outbox-relay) \(pid (\d+)\)/g,
         ),
       ].map((m) => ({ role: m[1], pid: Number(m[2]) }));
       expect(pids.map((p) => p.role).sort()).toEqual([...ROLES].sort());

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { EventEnvelope } from '../../src/platform/events/events.port.js';
 import { countPendingOutboxEvents, type OutboxTables } from '../../src/platform/outbox/outbox.repository.js';
+import { publishedPost } from '../api/engagement.scenarios.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
 import { PrivateKafka } from '../support/private-kafka.js';
 import { startRealApp, type StartedApp } from '../support/start-app.js';
@@ -28,7 +29,7 @@ describe('Kafka outage', () => {
     await kafka.stop();
   }, 240_000);
 
-  it('a follow succeeds while Kafka is down and its follow.created event is published when Kafka returns', async () => {
+  it('a follow, a like and a comment succeed while Kafka is down and their events are published when Kafka returns', async () => {
     const api = new ApiClient(target.baseUrl);
     const signup = async () => {
       const username = uniqueName('ko');
@@ -42,8 +43,21 @@ describe('Kafka outage', () => {
     };
     const ana = await signup();
     const ben = await signup();
+    const postId = await publishedPost(api, { ...ben, accessToken: ben.token }, 1);
 
     await kafka.stop();
+
+    // Likes and comments stick too; their events wait in the outbox with the follow's.
+    const like = await api.put(`/api/posts/${postId}/like`, { token: ana.token });
+    expect(like.status, like.text).toBe(200);
+    expect(like.body).toEqual({ liked: true, likeCount: 1 });
+    const comment = await api.post(
+      `/api/posts/${postId}/comments`,
+      { body: 'still here' },
+      { token: ana.token },
+    );
+    expect(comment.status, comment.text).toBe(201);
+    expect(comment.body.commentCount).toBe(1);
 
     const follow = await api.put(`/api/users/${ben.username}/follow`, { token: ana.token });
     expect(follow.status).toBe(200);
@@ -62,7 +76,7 @@ describe('Kafka outage', () => {
     const received: EventEnvelope[] = [];
     const subscription = await target.bus.subscribe({
       group: `outage-test-${randomUUID()}`,
-      topics: ['follow.created'],
+      topics: ['follow.created', 'like.created', 'comment.created'],
       handler: (event) => {
         received.push(event);
         return Promise.resolve();
@@ -70,14 +84,24 @@ describe('Kafka outage', () => {
     });
     try {
       const deadline = Date.now() + 90_000;
-      while (!received.some((e) => (e.payload as { followerId?: string }).followerId === ana.id)) {
-        if (Date.now() > deadline) throw new Error('follow.created was not published after Kafka came back');
+      const published = (type: string) =>
+        received.some((e) => e.type === type && JSON.stringify(e.payload).includes(ana.id));
+      while (!['follow.created', 'like.created', 'comment.created'].every(published)) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `events missing after Kafka came back: got ${received.map((e) => e.type).join(', ')}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     } finally {
       await subscription.close();
     }
-    const event = received.find((e) => (e.payload as { followerId?: string }).followerId === ana.id);
+    const event = received.find(
+      (e) => e.type === 'follow.created' && (e.payload as { followerId?: string }).followerId === ana.id,
+    );
+    expect(received.find((e) => e.type === 'like.created')).toMatchObject({
+      payload: { userId: ana.id, postId },
+    });
     expect(event).toMatchObject({
       type: 'follow.created',
       key: ben.id,

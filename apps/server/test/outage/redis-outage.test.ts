@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { publishedPost } from '../api/engagement.scenarios.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
 import { startRealApp, type StartedApp } from '../support/start-app.js';
 
@@ -21,7 +22,7 @@ describe('Redis outage', () => {
     await target?.close();
   });
 
-  it('signs up, logs in and follows without Redis, and reports itself degraded', async () => {
+  it('signs up, logs in, follows, posts, likes and comments without Redis, and reports itself degraded', async () => {
     const api = new ApiClient(target.baseUrl);
     const users = [];
     for (const prefix of ['ra', 'rb']) {
@@ -44,6 +45,29 @@ describe('Redis outage', () => {
     expect(follow.status).toBe(200);
     expect(follow.body).toEqual({ following: true, followerCount: 1 });
     expect((await api.get(`/api/users/${ben.username}/followers`)).body.items).toHaveLength(1);
+
+    // Likes and comments stick, counted from PostgreSQL.
+    const benId = (await api.get(`/api/users/${ben.username}`)).body.id as string;
+    const postId = await publishedPost(api, { id: benId, username: ben.username, accessToken: ben.token }, 2);
+    const like = await api.put(`/api/posts/${postId}/like`, { token: ana.token });
+    expect(like.status, like.text).toBe(200);
+    expect(like.body).toEqual({ liked: true, likeCount: 1 });
+    expect((await api.put(`/api/posts/${postId}/like`, { token: ana.token })).body).toEqual({
+      liked: true,
+      likeCount: 1,
+    });
+    const comment = await api.post(
+      `/api/posts/${postId}/comments`,
+      { body: 'no Redis, no problem' },
+      { token: ana.token },
+    );
+    expect(comment.status, comment.text).toBe(201);
+    expect(comment.body.commentCount).toBe(1);
+    expect((await api.get(`/api/posts/${postId}`, { token: ana.token })).body).toMatchObject({
+      likeCount: 1,
+      commentCount: 1,
+      viewer: { liked: true },
+    });
 
     const ready = await api.get('/readyz');
     expect(ready.status).toBe(200);

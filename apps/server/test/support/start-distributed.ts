@@ -38,8 +38,21 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
       media: await freePort(),
       post: await freePort(),
       feed: await freePort(),
+      like: await freePort(),
+      comment: await freePort(),
     },
-    ops: { auth: 0, user: 0, media: 0, post: 0, feed: 0, mediaWorker: 0, fanout: 0, outboxRelay: 0 },
+    ops: {
+      auth: 0,
+      user: 0,
+      media: 0,
+      post: 0,
+      feed: 0,
+      like: 0,
+      comment: 0,
+      mediaWorker: 0,
+      fanout: 0,
+      outboxRelay: 0,
+    },
   });
   const logs: string[] = [];
   // Topics and consumer groups of their own: other suites share the broker.

@@ -261,6 +261,24 @@ describe('media and post routes over HTTP', () => {
       media,
       posts: new MemoryPosts(media),
       feed: { getFeed: notUsed, getExplore: notUsed },
+      likes: {
+        like: notUsed,
+        unlike: notUsed,
+        listLikers: notUsed,
+        reconcile: notUsed,
+        getLikeSummaries: ({ postIds }) =>
+          Promise.resolve({
+            items: postIds.map((postId) => ({ postId, likeCount: '0', likedByViewer: false })),
+          }),
+      },
+      comments: {
+        createComment: notUsed,
+        listComments: notUsed,
+        deleteComment: notUsed,
+        reconcile: notUsed,
+        getCommentCounts: ({ postIds }) =>
+          Promise.resolve({ items: postIds.map((postId) => ({ postId, commentCount: '0' })) }),
+      },
       storage,
       mediaMaxBytes: MAX_BYTES,
       cache: new MemoryCache(),

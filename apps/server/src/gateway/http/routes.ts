@@ -8,6 +8,13 @@ import {
 } from '../schemas/auth.schemas.js';
 import { PageQuery, UsernameParam } from '../schemas/common.schemas.js';
 import { CreateUploadBody, DirectUploadSchema, MediaIdParam, MediaSchema } from '../schemas/media.schemas.js';
+import {
+  CommentIdParam,
+  CommentPageSchema,
+  CommentResultSchema,
+  CreateCommentBody,
+  LikeStateSchema,
+} from '../schemas/engagement.schemas.js';
 import { CreatePostBody, PostIdParam, PostPageSchema, PostSchema } from '../schemas/posts.schemas.js';
 import {
   FollowResultSchema,
@@ -326,6 +333,89 @@ export const routes = {
     query: PageQuery,
     responses: {
       200: { description: 'Posts', schema: PostPageSchema },
+    },
+  }),
+  likePost: route({
+    method: 'PUT',
+    path: '/api/posts/:id/like',
+    operationId: 'likePost',
+    summary: 'Like a post (a second like changes nothing)',
+    tag: 'likes',
+    auth: 'required',
+    params: PostIdParam,
+    responses: {
+      200: { description: 'Liked', schema: LikeStateSchema },
+      404: { description: 'Unknown or deleted post' },
+    },
+  }),
+  unlikePost: route({
+    method: 'DELETE',
+    path: '/api/posts/:id/like',
+    operationId: 'unlikePost',
+    summary: 'Take a like back (unliking twice changes nothing)',
+    tag: 'likes',
+    auth: 'required',
+    params: PostIdParam,
+    responses: {
+      200: { description: 'Not liked', schema: LikeStateSchema },
+      404: { description: 'Unknown or deleted post' },
+    },
+  }),
+  listLikers: route({
+    method: 'GET',
+    path: '/api/posts/:id/likes',
+    operationId: 'listLikers',
+    summary: 'Who liked a post, newest first',
+    tag: 'likes',
+    auth: 'optional',
+    params: PostIdParam,
+    query: PageQuery,
+    responses: {
+      200: { description: 'People', schema: UserSummaryPageSchema },
+      404: { description: 'Unknown or deleted post' },
+    },
+  }),
+  listComments: route({
+    method: 'GET',
+    path: '/api/posts/:id/comments',
+    operationId: 'listComments',
+    summary: 'A post’s comments, oldest first',
+    tag: 'comments',
+    auth: 'optional',
+    params: PostIdParam,
+    query: PageQuery,
+    responses: {
+      200: { description: 'Comments', schema: CommentPageSchema },
+      404: { description: 'Unknown or deleted post' },
+    },
+  }),
+  createComment: route({
+    method: 'POST',
+    path: '/api/posts/:id/comments',
+    operationId: 'createComment',
+    summary: 'Comment on a post',
+    tag: 'comments',
+    auth: 'required',
+    params: PostIdParam,
+    body: CreateCommentBody,
+    responses: {
+      201: { description: 'Commented', schema: CommentResultSchema },
+      404: { description: 'Unknown or deleted post' },
+      422: { description: 'Empty or longer than 2200 characters' },
+    },
+  }),
+  deleteComment: route({
+    method: 'DELETE',
+    path: '/api/comments/:id',
+    operationId: 'deleteComment',
+    summary: 'Delete a comment (its author or the post’s author)',
+    tag: 'comments',
+    auth: 'required',
+    params: CommentIdParam,
+    responses: {
+      204: { description: 'Deleted' },
+      403: { description: 'Neither the comment’s author nor the post’s' },
+      404: { description: 'Unknown comment' },
     },
   }),
 } satisfies Record<string, RouteSpec>;

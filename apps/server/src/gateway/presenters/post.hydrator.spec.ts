@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   MediaStatus,
@@ -7,6 +7,16 @@ import {
   type MediaList,
   type MediaService,
 } from '../../generated/glimpse/media/v1/media.js';
+import type {
+  CommentCountList,
+  CommentService,
+  GetCommentCountsRequest,
+} from '../../generated/glimpse/comment/v1/comment.js';
+import type {
+  GetLikeSummariesRequest,
+  LikeService,
+  LikeSummaryList,
+} from '../../generated/glimpse/like/v1/like.js';
 import { PostStatus, type Post } from '../../generated/glimpse/post/v1/post.js';
 import type {
   GetSummariesRequest,
@@ -99,11 +109,47 @@ function post(id: string, authorId: string, mediaIds: string[], overrides: Parti
 
 const presenter = new MediaPresenter({ publicUrl: (key) => `https://cdn.example/${key}` });
 
+/** Post 300 has 7 likes, one of them the viewer's (user 2), and 2 comments; the rest none. */
+class Engagement implements Pick<LikeService, 'getLikeSummaries'>, Pick<CommentService, 'getCommentCounts'> {
+  likeCalls: GetLikeSummariesRequest[] = [];
+  commentCalls: GetCommentCountsRequest[] = [];
+
+  getLikeSummaries(request: GetLikeSummariesRequest): Promise<LikeSummaryList> {
+    this.likeCalls.push(request);
+    return Promise.resolve({
+      items: request.postIds.map((postId) => ({
+        postId,
+        likeCount: postId === '300' ? '7' : '0',
+        likedByViewer: postId === '300' && request.viewerId === '2',
+      })),
+    });
+  }
+
+  getCommentCounts(request: GetCommentCountsRequest): Promise<CommentCountList> {
+    this.commentCalls.push(request);
+    return Promise.resolve({
+      items: request.postIds.map((postId) => ({ postId, commentCount: postId === '300' ? '2' : '0' })),
+    });
+  }
+}
+
+let engagement = new Engagement();
+
 describe('PostHydrator', () => {
+  beforeEach(() => {
+    engagement = new Engagement();
+  });
+
   it('hydrates a page with one author lookup and one media lookup, keeping the order', async () => {
     const users = new Users([user('1'), user('2'), user('3')]);
     const media = new MediaBatch(['11', '12', '21', '31', '32'].map((id) => readyMedia(id, id[0] ?? '')));
-    const hydrator = new PostHydrator(users, media, presenter);
+    const hydrator = new PostHydrator({
+      users,
+      media,
+      likes: engagement,
+      comments: engagement,
+      mediaPresenter: presenter,
+    });
     const posts = [
       post('300', '3', ['32', '31']),
       post('200', '2', ['21']),
@@ -115,6 +161,8 @@ describe('PostHydrator', () => {
 
     expect(users.calls).toHaveLength(1);
     expect(media.calls).toHaveLength(1);
+    expect(engagement.likeCalls).toEqual([{ postIds: ['300', '200', '100', '90'], viewerId: '2' }]);
+    expect(engagement.commentCalls).toEqual([{ postIds: ['300', '200', '100', '90'] }]);
     // Each id asked for once, however many posts share it.
     expect(users.calls[0]?.userIds).toEqual(['3', '2', '1']);
     expect(media.calls[0]?.mediaIds).toEqual(['32', '31', '21', '11', '12']);
@@ -126,11 +174,12 @@ describe('PostHydrator', () => {
       status: 'published',
       hashtags: ['sun'],
       mentions: [],
-      likeCount: 0,
-      commentCount: 0,
+      likeCount: 7,
+      commentCount: 2,
       createdAt: '2026-01-02T00:00:00.000Z',
-      viewer: { liked: false },
+      viewer: { liked: true },
     });
+    expect(hydrated[1]).toMatchObject({ likeCount: 0, commentCount: 0, viewer: { liked: false } });
     expect(hydrated[0]?.media[0]).toEqual({
       id: '32',
       status: 'ready',
@@ -163,7 +212,13 @@ describe('PostHydrator', () => {
   it('drops posts whose author is gone and photos the media service no longer knows', async () => {
     const users = new Users([user('1')]);
     const media = new MediaBatch([readyMedia('11', '1')]);
-    const hydrator = new PostHydrator(users, media, presenter);
+    const hydrator = new PostHydrator({
+      users,
+      media,
+      likes: engagement,
+      comments: engagement,
+      mediaPresenter: presenter,
+    });
 
     const hydrated = await hydrator.hydrate(
       [post('2', '9', ['91']), post('1', '1', ['11', '13'])],
@@ -191,7 +246,13 @@ describe('PostHydrator', () => {
       status: MediaStatus.MEDIA_STATUS_FAILED,
       failureReason: 'not decodable',
     };
-    const hydrator = new PostHydrator(users, new MediaBatch([processing, failed]), presenter);
+    const hydrator = new PostHydrator({
+      users,
+      media: new MediaBatch([processing, failed]),
+      likes: engagement,
+      comments: engagement,
+      mediaPresenter: presenter,
+    });
 
     const [pending, failing] = await hydrator.hydrate(
       [
@@ -219,7 +280,15 @@ describe('PostHydrator', () => {
   it('calls nothing for an empty page', async () => {
     const users = new Users([]);
     const media = new MediaBatch([]);
-    expect(await new PostHydrator(users, media, presenter).hydrate([], '1')).toEqual([]);
+    expect(
+      await new PostHydrator({
+        users,
+        media,
+        likes: engagement,
+        comments: engagement,
+        mediaPresenter: presenter,
+      }).hydrate([], '1'),
+    ).toEqual([]);
     expect(users.calls).toHaveLength(0);
     expect(media.calls).toHaveLength(0);
   });

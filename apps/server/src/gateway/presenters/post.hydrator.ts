@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 
+import type { CommentService } from '../../generated/glimpse/comment/v1/comment.js';
+import type { LikeService } from '../../generated/glimpse/like/v1/like.js';
 import type { Media, MediaService } from '../../generated/glimpse/media/v1/media.js';
 import { PostStatus, type Post } from '../../generated/glimpse/post/v1/post.js';
 import type { Summary, UserService } from '../../generated/glimpse/user/v1/user.js';
@@ -22,17 +24,28 @@ function publicStatus(status: PostStatus): PostDto['status'] {
   }
 }
 
+export interface PostHydratorDeps {
+  users: Pick<UserService, 'getSummaries'>;
+  media: Pick<MediaService, 'getMediaBatch'>;
+  likes: Pick<LikeService, 'getLikeSummaries'>;
+  comments: Pick<CommentService, 'getCommentCounts'>;
+  mediaPresenter: MediaPresenter;
+}
+
+interface Engagement {
+  likeCount: number;
+  commentCount: number;
+  liked: boolean;
+}
+
 /**
  * Turns posts (which hold only ids) into their public shape: the hydration step of the read
- * pipeline. However many posts, it makes ONE call for the authors and ONE for the media, in
- * parallel; a page of posts never costs a round trip per post.
+ * pipeline. However many posts, it makes ONE call each for the authors, the media, the like
+ * counts (with the viewer's likes) and the comment counts, all in parallel; a page of posts
+ * never costs a round trip per post.
  */
 export class PostHydrator {
-  constructor(
-    private readonly users: Pick<UserService, 'getSummaries'>,
-    private readonly media: Pick<MediaService, 'getMediaBatch'>,
-    private readonly mediaPresenter: MediaPresenter,
-  ) {}
+  constructor(private readonly deps: PostHydratorDeps) {}
 
   /**
    * In the given order. A post whose author is gone (a deleted account not yet swept from
@@ -42,16 +55,36 @@ export class PostHydrator {
     if (posts.length === 0) return [];
     const authorIds = unique(posts.map((post) => post.authorId));
     const mediaIds = unique(posts.flatMap((post) => post.mediaIds));
-    const [summaries, media] = await Promise.all([
-      this.users.getSummaries({ userIds: authorIds }),
-      mediaIds.length > 0 ? this.media.getMediaBatch({ mediaIds }) : Promise.resolve({ items: [] }),
+    const postIds = unique(posts.map((post) => post.id));
+    const { users, media, likes, comments } = this.deps;
+    const [summaries, mediaList, likeList, commentList] = await Promise.all([
+      users.getSummaries({ userIds: authorIds }),
+      mediaIds.length > 0 ? media.getMediaBatch({ mediaIds }) : Promise.resolve({ items: [] }),
+      likes.getLikeSummaries({ postIds, ...(viewerId !== undefined && { viewerId }) }),
+      comments.getCommentCounts({ postIds }),
     ]);
     const authors = new Map<string, Summary>(summaries.items.map((summary) => [summary.id, summary]));
-    const mediaById = new Map<string, Media>(media.items.map((item) => [item.id, item]));
+    const mediaById = new Map<string, Media>(mediaList.items.map((item) => [item.id, item]));
+    const commentCounts = new Map(commentList.items.map((item) => [item.postId, Number(item.commentCount)]));
+    const engagement = new Map<string, Engagement>(
+      likeList.items.map((item) => [
+        item.postId,
+        {
+          likeCount: Number(item.likeCount),
+          liked: item.likedByViewer,
+          commentCount: commentCounts.get(item.postId) ?? 0,
+        },
+      ]),
+    );
     return posts.flatMap((post) => {
       const author = authors.get(post.authorId);
       if (!author) return [];
-      return [this.present(post, author, mediaById, viewerId)];
+      const counts = engagement.get(post.id) ?? {
+        likeCount: 0,
+        liked: false,
+        commentCount: commentCounts.get(post.id) ?? 0,
+      };
+      return [this.present(post, author, mediaById, counts, viewerId)];
     });
   }
 
@@ -59,6 +92,7 @@ export class PostHydrator {
     post: Post,
     author: Summary,
     mediaById: ReadonlyMap<string, Media>,
+    counts: Engagement,
     viewerId: string | undefined,
   ): PostDto {
     const status = publicStatus(post.status);
@@ -68,17 +102,15 @@ export class PostHydrator {
       caption: post.caption,
       media: post.mediaIds.flatMap((id) => {
         const item = mediaById.get(id);
-        return item ? [this.mediaPresenter.present(item)] : [];
+        return item ? [this.deps.mediaPresenter.present(item)] : [];
       }),
       status,
       hashtags: post.hashtags,
       mentions: post.mentions,
-      // Likes and comments arrive with their own services: the counts will come from their
-      // Redis counters and viewer.liked from `user_likes:{viewer}`, in this same round.
-      likeCount: 0,
-      commentCount: 0,
+      likeCount: counts.likeCount,
+      commentCount: counts.commentCount,
       createdAt: post.createdAt,
-      viewer: viewerId === undefined ? null : { liked: false },
+      viewer: viewerId === undefined ? null : { liked: counts.liked },
     };
     if (status === 'failed') dto.failureReason = post.failureReason ?? 'A photo could not be processed.';
     return dto;

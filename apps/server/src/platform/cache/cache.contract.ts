@@ -268,6 +268,67 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       });
     });
 
+    describe('counters that only exist once built (incrByIfExists)', () => {
+      it('leaves a missing counter missing and answers null', async () => {
+        const k = key('missing-counter');
+        expect(await cache.incrByIfExists(k, 1)).toBeNull();
+        expect(await cache.incrByIfExists(k, -1)).toBeNull();
+        expect(await cache.exists(k)).toBe(false);
+      });
+
+      it('adds to an existing counter, down through zero, and keeps its TTL', async () => {
+        const k = key('built-counter');
+        await cache.set(k, '2', { ttlMs: 60_000 });
+        expect(await cache.incrByIfExists(k, 1)).toBe(3);
+        expect(await cache.incrByIfExists(k, -4)).toBe(-1);
+        expect(await cache.incrByIfExists(k, 1)).toBe(0);
+        expect(await cache.get(k)).toBe('0');
+        const ttl = await cache.ttl(k);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(60_000);
+
+        const forever = key('built-forever');
+        await cache.set(forever, '0');
+        expect(await cache.incrByIfExists(forever, 5)).toBe(5);
+        expect(await cache.ttl(forever)).toBeNull();
+      });
+
+      it('does not recreate a counter once it has expired', async () => {
+        const k = key('expiring-counter');
+        await cache.set(k, '7', { ttlMs: 150 });
+        await eventually(async () => !(await cache.exists(k)), 'counter to expire');
+        expect(await cache.incrByIfExists(k, 1)).toBeNull();
+        expect(await cache.exists(k)).toBe(false);
+      });
+
+      it('sums parallel increments exactly, each seeing a distinct value', async () => {
+        const k = key('parallel-existing');
+        await cache.set(k, '0');
+        const values = await Promise.all(Array.from({ length: 100 }, () => cache.incrByIfExists(k, 1)));
+        expect(values.map(Number).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 100 }, (_, i) => i + 1),
+        );
+        expect(await cache.get(k)).toBe('100');
+      });
+
+      it('refuses a value that is not an integer, another type, or a fractional increment', async () => {
+        const text = key('text-counter');
+        await cache.set(text, '1.5');
+        await expect(cache.incrByIfExists(text, 1)).rejects.toThrow(/^ERR value is not an integer/);
+        expect(await cache.get(text)).toBe('1.5');
+
+        const set = key('set-counter');
+        await cache.sAdd(set, ['a']);
+        await expect(cache.incrByIfExists(set, 1)).rejects.toThrow(WRONGTYPE);
+        expect(await cache.sMembers(set)).toEqual(['a']);
+
+        const counter = key('fraction-counter');
+        await cache.set(counter, '1');
+        await expect(cache.incrByIfExists(counter, 0.5)).rejects.toThrow(RangeError);
+        expect(await cache.get(counter)).toBe('1');
+      });
+    });
+
     describe('sets', () => {
       it('adds members, counting only new ones', async () => {
         const k = key('set');

@@ -71,6 +71,13 @@ export interface Cache {
    * `ttlMsIfNew` is given, the key expires after that long (fixed windows for rate limits).
    */
   incrBy(key: string, by: number, ttlMsIfNew?: number): Promise<{ value: number; ttlMs: number | null }>;
+  /**
+   * Atomically adds `by` to an integer counter only when the key exists, and returns the new
+   * value; null, with nothing written, when the key is missing. The TTL is left as it was. For
+   * counters derived from PostgreSQL: a missing one is rebuilt from the truth, never started
+   * from zero by an increment.
+   */
+  incrByIfExists(key: string, by: number): Promise<number | null>;
 
   sAdd(key: string, members: readonly string[]): Promise<number>;
   sRem(key: string, members: readonly string[]): Promise<number>;

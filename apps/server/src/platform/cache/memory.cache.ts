@@ -135,15 +135,17 @@ export class MemoryCache implements Cache {
         });
         return { value: by, ttlMs: ttlMsIfNew ?? null };
       }
-      if (entry.value.kind !== 'string') throw new Error(WRONGTYPE_MESSAGE);
-      const text = entry.value.value;
-      const current = Number(text);
-      if (!INTEGER_TEXT.test(text) || !Number.isSafeInteger(current)) throw new Error(NOT_AN_INTEGER_MESSAGE);
-      const value = current + by;
-      // Redis counts in 64 bits; we refuse to go past what a JS number holds exactly.
-      if (!Number.isSafeInteger(value)) throw new Error(OVERFLOW_MESSAGE);
-      entry.value = { kind: 'string', value: String(value) };
+      const value = this.addTo(entry, by);
       return { value, ttlMs: this.remaining(entry) };
+    });
+  }
+
+  incrByIfExists(key: string, by: number): Promise<number | null> {
+    return this.op(() => {
+      assertInteger(by, 'by');
+      const entry = this.live(key);
+      if (!entry) return null;
+      return this.addTo(entry, by);
     });
   }
 
@@ -329,6 +331,19 @@ export class MemoryCache implements Cache {
       return undefined;
     }
     return entry;
+  }
+
+  /** INCRBY on an existing entry: the new value, or Redis's error for a non-integer or overflow. */
+  private addTo(entry: Entry, by: number): number {
+    if (entry.value.kind !== 'string') throw new Error(WRONGTYPE_MESSAGE);
+    const text = entry.value.value;
+    const current = Number(text);
+    if (!INTEGER_TEXT.test(text) || !Number.isSafeInteger(current)) throw new Error(NOT_AN_INTEGER_MESSAGE);
+    const value = current + by;
+    // Redis counts in 64 bits; we refuse to go past what a JS number holds exactly.
+    if (!Number.isSafeInteger(value)) throw new Error(OVERFLOW_MESSAGE);
+    entry.value = { kind: 'string', value: String(value) };
+    return value;
   }
 
   private getValue(key: string): string | null {

@@ -44,6 +44,7 @@ type Commands = RedisCommander<{ type: 'default'; mapping: 'resp2' }>;
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     glimpseIncrBy(key: string, by: number, ttlMsIfNew: number): Result<[number, number], Context>;
+    glimpseIncrByIfExists(key: string, by: number): Result<number | null, Context>;
     glimpseZCard(key: string): Result<number, Context>;
     glimpseZTrim(key: string, stop: string): Result<number, Context>;
     glimpseZAddToExisting(key: string, score: string, member: string, stop: string): Result<number, Context>;
@@ -63,6 +64,16 @@ if existed == 0 and ttl > 0 then
   redis.call('PEXPIRE', KEYS[1], ttl)
 end
 return {value, redis.call('PTTL', KEYS[1])}
+`;
+
+/**
+ * INCRBY only on an existing key: a derived counter that expired or was evicted is rebuilt from
+ * PostgreSQL by its reader, and an increment here would instead recreate it at `by`. A Lua nil
+ * becomes a null reply. INCRBY keeps the key's TTL, as the port promises.
+ */
+const INCR_BY_IF_EXISTS_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+return redis.call('INCRBY', KEYS[1], ARGV[1])
 `;
 
 /**
@@ -160,6 +171,7 @@ export class RedisCache implements Cache {
     this.client = this.createClient(options);
     this.commands = this.client;
     this.client.defineCommand('glimpseIncrBy', { numberOfKeys: 1, lua: INCR_BY_SCRIPT });
+    this.client.defineCommand('glimpseIncrByIfExists', { numberOfKeys: 1, lua: INCR_BY_IF_EXISTS_SCRIPT });
     this.client.defineCommand('glimpseZCard', { numberOfKeys: 1, lua: ZCARD_SCRIPT });
     this.client.defineCommand('glimpseZTrim', { numberOfKeys: 1, lua: ZTRIM_SCRIPT });
     this.client.defineCommand('glimpseZAddToExisting', { numberOfKeys: 1, lua: ZADD_TO_EXISTING_SCRIPT });
@@ -209,6 +221,11 @@ export class RedisCache implements Cache {
       this.commands.glimpseIncrBy(key, by, ttlMsIfNew ?? 0),
     );
     return { value, ttlMs: pttl >= 0 ? pttl : null };
+  }
+
+  async incrByIfExists(key: string, by: number): Promise<number | null> {
+    assertInteger(by, 'by');
+    return this.runScript('INCRBY', () => this.commands.glimpseIncrByIfExists(key, by));
   }
 
   async sAdd(key: string, members: readonly string[]): Promise<number> {

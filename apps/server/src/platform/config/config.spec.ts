@@ -32,6 +32,8 @@ describe('loadConfig', () => {
           media: { host: '127.0.0.1', port: 50053 },
           post: { host: '127.0.0.1', port: 50054 },
           feed: { host: '127.0.0.1', port: 50055 },
+          like: { host: '127.0.0.1', port: 50056 },
+          comment: { host: '127.0.0.1', port: 50057 },
         },
         deadlineMs: 2000,
         breakerCooldownMs: 2000,
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
       rateLimit: { multiplier: 1 },
       storage: { localDir: path.resolve('./data/media'), s3: undefined, publicUrl: undefined },
       feed: { fanoutFollowerThreshold: 10_000, maxItems: 800, activeDays: 7, exploreRefreshSeconds: 60 },
+      engagement: { reconcileSeconds: 300 },
       media: { maxBytes: 52_428_800, maxPixels: 100_000_000, workerConcurrency: 2, uploadUrlTtlSeconds: 900 },
       log: { level: 'info' },
       workerId: undefined,
@@ -282,7 +285,7 @@ describe('CONFIG_VARIABLES', () => {
     const names = CONFIG_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('JWT_SECRET');
-    expect(names).toHaveLength(46);
+    expect(names).toHaveLength(49);
     // The documented defaults, written out as if set explicitly, must load.
     expect(() =>
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),

@@ -42,7 +42,7 @@ export type TracingExporter = (typeof TRACING_EXPORTERS)[number];
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 /** Roles that serve a gRPC API of their own. */
-export type GrpcServiceRole = 'auth' | 'user' | 'media' | 'post' | 'feed';
+export type GrpcServiceRole = 'auth' | 'user' | 'media' | 'post' | 'feed' | 'like' | 'comment';
 
 export interface HostPort {
   host: string;
@@ -121,6 +121,9 @@ export interface Config {
     maxItems: number;
     activeDays: number;
     exploreRefreshSeconds: number;
+  };
+  engagement: {
+    reconcileSeconds: number;
   };
   media: {
     maxBytes: number;
@@ -397,6 +400,16 @@ const VARIABLES = {
     description: 'host:port of the feed service over gRPC; the feed role listens on its port.',
     schema: hostPortValue(),
   }),
+  GRPC_LIKE_URL: variable({
+    default: '127.0.0.1:50056',
+    description: 'host:port of the like service over gRPC; the like role listens on its port.',
+    schema: hostPortValue(),
+  }),
+  GRPC_COMMENT_URL: variable({
+    default: '127.0.0.1:50057',
+    description: 'host:port of the comment service over gRPC; the comment role listens on its port.',
+    schema: hostPortValue(),
+  }),
   GRPC_DEADLINE_MS: variable({
     default: '2000',
     description: 'Deadline of every gRPC call, in milliseconds.',
@@ -512,6 +525,12 @@ const VARIABLES = {
     description:
       'A feed unread for this many days expires and fanout skips it; it is rebuilt on the next read.',
     schema: integer(1, 365),
+  }),
+  COUNTER_RECONCILE_SECONDS: variable({
+    default: '300',
+    description:
+      'How often the like and comment roles compare their Redis counters with PostgreSQL and repair drift, in seconds.',
+    schema: integer(1, 86_400),
   }),
   EXPLORE_REFRESH_SECONDS: variable({
     default: '60',
@@ -691,6 +710,8 @@ function toConfig(v: Parsed): Config {
         media: v.GRPC_MEDIA_URL,
         post: v.GRPC_POST_URL,
         feed: v.GRPC_FEED_URL,
+        like: v.GRPC_LIKE_URL,
+        comment: v.GRPC_COMMENT_URL,
       },
       deadlineMs: v.GRPC_DEADLINE_MS,
       breakerCooldownMs: v.GRPC_BREAKER_COOLDOWN_MS,
@@ -722,6 +743,7 @@ function toConfig(v: Parsed): Config {
       activeDays: v.FEED_ACTIVE_DAYS,
       exploreRefreshSeconds: v.EXPLORE_REFRESH_SECONDS,
     },
+    engagement: { reconcileSeconds: v.COUNTER_RECONCILE_SECONDS },
     media: {
       maxBytes: v.MEDIA_MAX_BYTES,
       maxPixels: v.MEDIA_MAX_PIXELS,

@@ -40,6 +40,8 @@ export interface Metrics {
   fanoutCelebrityPostsTotal: Counter;
   /** From publication to the post being in every follower's feed. */
   fanoutLagSeconds: Histogram;
+  /** How far Redis counters were from PostgreSQL when the reconciler repaired them, by counter. */
+  counterDriftTotal: Counter<'counter'>;
 }
 
 /** From a cache hit (5 ms) to a slow upload (10 s). */
@@ -127,6 +129,12 @@ export function createMetrics(): Metrics {
       name: 'fanout_lag_seconds',
       help: 'Time from publication to the post being in every follower feed, in seconds.',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    counterDriftTotal: new Counter({
+      name: 'counter_drift_total',
+      help: 'Sum of |Redis - PostgreSQL| over the counters the reconciler repaired, by counter (likes, comments).',
+      labelNames: ['counter'],
       registers: [registry],
     }),
   };
