@@ -45,7 +45,7 @@ export function naturalWidth(image: Locator): Promise<number> {
 /** Scrolls an <img> into view (it may be lazy) and waits for it to have decoded real pixels. */
 export async function waitForPixels(image: Locator): Promise<number> {
   await image.scrollIntoViewIfNeeded();
-  await expect.poll(() => naturalWidth(image), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => naturalWidth(image), { timeout: 45_000 }).toBeGreaterThan(0);
   return naturalWidth(image);
 }
 

@@ -6,6 +6,8 @@ import { Button, ButtonLink } from '#/components/Button';
 import { ConfirmDialog } from '#/components/ConfirmDialog';
 import { AlertIcon, CameraIcon, TrashIcon } from '#/components/icons';
 import { altTextOf, Caption } from '#/components/post/Caption';
+import { Comments } from '#/components/post/Comments';
+import { LikeablePhotos } from '#/components/post/LikeablePhotos';
 import { PhotoCarousel } from '#/components/post/PhotoCarousel';
 import { PostCounts } from '#/components/post/PostCounts';
 import { PostHeader } from '#/components/post/PostHeader';
@@ -92,7 +94,7 @@ function StatusBanner({ post }: { post: Post }) {
 
 function Details({ post }: { post: Post }) {
   return (
-    <div className="space-y-2 px-4 pt-3 pb-4">
+    <div className="space-y-2 px-4 pt-1.5 pb-4">
       <PostCounts post={post} />
       {post.caption && <Caption post={post} />}
       <p className="text-xs tracking-wide text-muted uppercase">
@@ -119,10 +121,13 @@ function PostView({ post }: { post: Post }) {
         <StatusBanner post={post} />
       </div>
       <div className="min-w-0 [grid-area:photos] md:self-center md:border-r md:border-hairline">
-        <PhotoCarousel post={post} />
+        <LikeablePhotos post={post}>
+          <PhotoCarousel post={post} />
+        </LikeablePhotos>
       </div>
       <div className="min-w-0 [grid-area:details]">
         <Details post={post} />
+        {post.status === 'published' && <Comments post={post} />}
       </div>
     </article>
   );

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 
 import { Skeleton } from '#/components/Skeleton';
 import { Caption } from '#/components/post/Caption';
+import { LikeablePhotos } from '#/components/post/LikeablePhotos';
 import { PhotoCarousel } from '#/components/post/PhotoCarousel';
 import { PostCounts } from '#/components/post/PostCounts';
 import { PostHeader } from '#/components/post/PostHeader';
@@ -30,7 +31,7 @@ function PostTimeLink({ post }: { post: Post }) {
 
 /**
  * A post in a feed: who and when, the photos (their frame sized before they load, so the
- * feed never jumps), the counts and the caption. An article of an ARIA feed: focusable, with
+ * feed never jumps; a double tap likes), the heart and counts, and the caption. An article of an ARIA feed: focusable, with
  * its place in the list.
  */
 export function PostCard({
@@ -58,8 +59,10 @@ export function PostCard({
       <PostHeader post={post}>
         <PostTimeLink post={post} />
       </PostHeader>
-      <PhotoCarousel post={post} sizes={CARD_SIZES} priority={priority} />
-      <div className="space-y-1.5 px-4 pt-3 pb-4">
+      <LikeablePhotos post={post}>
+        <PhotoCarousel post={post} sizes={CARD_SIZES} priority={priority} />
+      </LikeablePhotos>
+      <div className="space-y-1.5 px-4 pt-1.5 pb-4">
         <PostCounts post={post} />
         {post.caption && (
           <div id={captionId}>
