@@ -1,4 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** How long a refused client gets to read the answer before its connection is torn down. */
+const CLOSE_GRACE_MS = 1000;
 
 /**
  * After an upload was answered before its body had all arrived (refused mid-stream, refused
@@ -11,16 +15,32 @@ import type { IncomingMessage } from 'node:http';
 export function lingerOnUnreadBody(raw: IncomingMessage, budgetBytes: number): void {
   if (raw.complete || raw.readableEnded || raw.destroyed) return;
   const declared = Number(raw.headers['content-length']);
+  // A multipart parser may still be attached, stalled on a file part nobody reads.
+  raw.unpipe();
   if (Number.isFinite(declared) && declared > budgetBytes) {
-    raw.socket.destroy();
+    closeGracefully(raw);
     return;
   }
   let drained = 0;
-  // A multipart parser may still be attached, stalled on a file part nobody reads.
-  raw.unpipe();
   raw.on('data', (chunk: Buffer) => {
     drained += chunk.byteLength;
-    if (drained > budgetBytes) raw.socket.destroy();
+    if (drained > budgetBytes) closeGracefully(raw);
   });
   raw.resume();
+}
+
+/**
+ * Ends the connection without losing the answer: a socket destroyed while the client is still
+ * sending resets the connection, and a reset can discard the answer from the client's receive
+ * buffer before the client has read it. So the server half-closes first (its FIN follows the
+ * answer), stops reading (the client's writes back up instead of costing the server), and
+ * tears the connection down only after a grace period.
+ */
+function closeGracefully(raw: IncomingMessage): void {
+  const socket: Socket = raw.socket;
+  if (socket.destroyed || socket.writableEnded) return;
+  raw.pause();
+  socket.pause();
+  socket.end();
+  setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
 }
