@@ -37,6 +37,8 @@ export interface RunningApplication {
   plan: RolePlan;
   infrastructure: Infrastructure;
   metrics: Metrics;
+  /** The service contracts as this process reaches them (for operational tasks and tests). */
+  services: Services;
   logger: Logger;
   /** Stops taking requests, drains in-flight ones, then closes every port. Idempotent. */
   close(): Promise<void>;
@@ -219,7 +221,7 @@ export async function startApplication(
       { roles: config.roles, url, grpcPorts, infrastructure: infrastructure.describe },
       'glimpse started',
     );
-    return { url, grpcPorts, plan, infrastructure, metrics, logger, close };
+    return { url, grpcPorts, plan, infrastructure, metrics, services, logger, close };
   } catch (err) {
     await close();
     throw err;
