@@ -1,7 +1,7 @@
 /**
- * What the feed benchmark needs around the measurement: the compiled server, a private
- * PostgreSQL database and Redis key prefix per run (and their removal), the load generator,
- * and the description of the machine printed in the header.
+ * What the feed benchmark (and the fanout one) needs around the measurement: the compiled
+ * server, a private PostgreSQL database and Redis key prefix per run (and their removal), the
+ * load generator, and the description of the machine printed in the header.
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 
+import { notifySafely, PeriodicTask } from '../lifecycle/periodic-task.js';
 import type { SqlDatabase } from './sql.port.js';
 
 export interface EnsureMonthlyPartitionsOptions {
@@ -238,30 +239,24 @@ export const DEFAULT_PARTITION_MAINTENANCE_INTERVAL_MS = 12 * 60 * 60 * 1000;
  */
 export class PartitionMaintainer {
   readonly #options: PartitionMaintainerOptions;
-  readonly #intervalMs: number;
-  #running = false;
-  #timer: NodeJS.Timeout | undefined;
-  #current: Promise<unknown> | undefined;
+  readonly #schedule: PeriodicTask;
 
   constructor(options: PartitionMaintainerOptions) {
     this.#options = options;
-    this.#intervalMs = options.intervalMs ?? DEFAULT_PARTITION_MAINTENANCE_INTERVAL_MS;
-    if (!(this.#intervalMs > 0)) throw new RangeError(`intervalMs must be positive, got ${this.#intervalMs}`);
+    this.#schedule = new PeriodicTask(
+      () => this.runOnce(),
+      options.intervalMs ?? DEFAULT_PARTITION_MAINTENANCE_INTERVAL_MS,
+    );
   }
 
   /** Runs at once, then every `intervalMs` (no-op when started). */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#tick();
+    this.#schedule.start();
   }
 
   /** Stops the schedule; resolves once a run in progress, if any, has finished. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#current;
+  stop(): Promise<void> {
+    return this.#schedule.stop();
   }
 
   /** One run over every table; never rejects (failures go to onError). Returns what it created. */
@@ -277,9 +272,9 @@ export class PartitionMaintainer {
           ...(at !== undefined && { now: at }),
         });
         created.push(...made);
-        if (made.length > 0) this.#notify(() => this.#options.onCreated?.(table, made));
+        if (made.length > 0) notifySafely(() => this.#options.onCreated?.(table, made));
       } catch (err) {
-        this.#notify(() =>
+        notifySafely(() =>
           (this.#options.onError ?? ((e, t) => console.error(`partition maintenance of ${t} failed`, e)))(
             err,
             table,
@@ -288,24 +283,5 @@ export class PartitionMaintainer {
       }
     }
     return created;
-  }
-
-  #tick(): void {
-    const run = this.runOnce().finally(() => {
-      if (this.#current === run) this.#current = undefined;
-      if (!this.#running) return;
-      this.#timer = setTimeout(() => this.#tick(), this.#intervalMs);
-      // A pending maintenance must not keep a process alive that has nothing else to do.
-      this.#timer.unref();
-    });
-    this.#current = run;
-  }
-
-  #notify(callback: () => void): void {
-    try {
-      callback();
-    } catch {
-      // A failing hook must not stop the maintenance.
-    }
   }
 }

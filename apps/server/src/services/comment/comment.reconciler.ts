@@ -1,4 +1,5 @@
 import type { CommentService, ReconcileResult } from '../../generated/glimpse/comment/v1/comment.js';
+import { notifySafely, PeriodicTask } from '../../platform/lifecycle/periodic-task.js';
 
 export interface CommentCounterReconcilerOptions {
   /** The comment service, in process or over gRPC. */
@@ -20,62 +21,37 @@ export const DEFAULT_RECONCILE_INTERVAL_MS = 15 * 60 * 1000;
  */
 export class CommentCounterReconciler {
   readonly #options: CommentCounterReconcilerOptions;
-  readonly #intervalMs: number;
-  #running = false;
-  #timer: NodeJS.Timeout | undefined;
-  #current: Promise<unknown> | undefined;
+  readonly #schedule: PeriodicTask;
 
   constructor(options: CommentCounterReconcilerOptions) {
     this.#options = options;
-    this.#intervalMs = options.intervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
-    if (!(this.#intervalMs > 0)) throw new RangeError(`intervalMs must be positive, got ${this.#intervalMs}`);
+    this.#schedule = new PeriodicTask(
+      () => this.runOnce(),
+      options.intervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS,
+    );
   }
 
   /** Runs at once, then every `intervalMs` (no-op when started). */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#tick();
+    this.#schedule.start();
   }
 
   /** Stops the schedule; resolves once a run in progress, if any, has finished. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#current;
+  stop(): Promise<void> {
+    return this.#schedule.stop();
   }
 
   /** One run; never rejects: undefined when it failed (the failure went to onError). */
   async runOnce(): Promise<ReconcileResult | undefined> {
     try {
       const result = await this.#options.comments.reconcile({});
-      this.#notify(() => this.#options.observer?.drift(Number(result.drift)));
+      notifySafely(() => this.#options.observer?.drift(Number(result.drift)));
       return result;
     } catch (err) {
-      this.#notify(() =>
+      notifySafely(() =>
         (this.#options.onError ?? ((e) => console.error('comment reconcile failed', e)))(err),
       );
       return undefined;
-    }
-  }
-
-  #tick(): void {
-    const run = this.runOnce().finally(() => {
-      if (this.#current === run) this.#current = undefined;
-      if (!this.#running) return;
-      this.#timer = setTimeout(() => this.#tick(), this.#intervalMs);
-      // A pending run must not keep a process alive that has nothing else to do.
-      this.#timer.unref();
-    });
-    this.#current = run;
-  }
-
-  #notify(callback: () => void): void {
-    try {
-      callback();
-    } catch {
-      // A failing hook must not stop the reconciler.
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { LikeService, ReconcileResult } from '../../generated/glimpse/like/v1/like.js';
+import { notifySafely, PeriodicTask } from '../../platform/lifecycle/periodic-task.js';
 
 /** What a reconciler run tells its owner (metrics, logs). */
 export interface LikeReconcileObserver {
@@ -28,34 +29,26 @@ export const DEFAULT_RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
  */
 export class LikeCounterReconciler {
   private readonly likes: Pick<LikeService, 'reconcile'>;
-  private readonly intervalMs: number;
   private readonly observer: LikeReconcileObserver | undefined;
-  private running = false;
-  private timer: NodeJS.Timeout | undefined;
-  private current: Promise<void> | undefined;
+  private readonly schedule: PeriodicTask;
 
   constructor(options: LikeCounterReconcilerOptions) {
     if (!Number.isSafeInteger(options.intervalMs) || options.intervalMs <= 0) {
       throw new RangeError(`intervalMs must be a positive integer, got ${options.intervalMs}`);
     }
     this.likes = options.likes;
-    this.intervalMs = options.intervalMs;
     this.observer = options.observer;
+    this.schedule = new PeriodicTask(() => this.runOnce(), options.intervalMs);
   }
 
   /** Runs at once, then every `intervalMs` (no-op when started). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.tick();
+    this.schedule.start();
   }
 
   /** Stops the schedule; resolves once a run in progress, if any, has finished. */
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.current;
+  stop(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One run; never rejects (failures go to the observer). The result, when it succeeded. */
@@ -64,32 +57,13 @@ export class LikeCounterReconciler {
     try {
       result = await this.likes.reconcile({});
     } catch (err) {
-      this.notify(() => this.observer?.failed?.(err));
+      notifySafely(() => this.observer?.failed?.(err));
       return undefined;
     }
-    this.notify(() => {
+    notifySafely(() => {
       this.observer?.drift(Number(result.drift));
       this.observer?.reconciled?.(result);
     });
     return result;
-  }
-
-  private tick(): void {
-    const run = this.runOnce().then(() => {
-      if (this.current === run) this.current = undefined;
-      if (!this.running) return;
-      this.timer = setTimeout(() => this.tick(), this.intervalMs);
-      // A pending reconciliation must not keep a process alive that has nothing else to do.
-      this.timer.unref();
-    });
-    this.current = run;
-  }
-
-  private notify(callback: () => void): void {
-    try {
-      callback();
-    } catch {
-      // A failing metric hook must not stop the reconciliation.
-    }
   }
 }
