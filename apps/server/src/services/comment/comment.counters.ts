@@ -1,27 +1,9 @@
 import type { Cache } from '../../platform/cache/cache.port.js';
+import { parseCounter, type CounterBump, type CounterCheck } from '../../platform/cache/counter.js';
 import { DomainError } from '../../platform/errors.js';
 import { commentCountKey } from './comment.keys.js';
 import { COMMENT_COUNT_TTL_MS } from './comment.rules.js';
 import type { CommentsRepository } from './comments.repository.js';
-
-/** What became of a counter after a comment was made or deleted. */
-export type CounterBump =
-  | { outcome: 'counted'; value: number }
-  /** No counter: the next read rebuilds it from PostgreSQL, which counts this change. */
-  | { outcome: 'missing' }
-  /** The cache failed: PostgreSQL is the only count to trust for now. */
-  | { outcome: 'failed' };
-
-export interface CounterCheck {
-  /** Counters compared with PostgreSQL. */
-  checked: number;
-  /** Counters that differed (and were repaired). */
-  drifted: number;
-  /** Sum of |counter - COUNT(*)| over the drifted counters. */
-  drift: number;
-}
-
-const INTEGER = /^-?[0-9]+$/;
 
 /**
  * The comment counters in Redis (`comment_count:{postId}`): derived from PostgreSQL, best
@@ -81,7 +63,7 @@ export class CommentCounters {
     const unreadable = new Set<string>();
     for (const [index, postId] of unique.entries()) {
       const value = values[index] ?? null;
-      const parsed = value === null ? undefined : parseCount(value);
+      const parsed = value === null ? undefined : parseCounter(value);
       if (parsed !== undefined) counts.set(postId, Math.max(0, parsed));
       else {
         missing.push(postId);
@@ -124,7 +106,7 @@ export class CommentCounters {
     for (const { postId, value } of existing) {
       check.checked += 1;
       const expected = truth.get(postId) ?? 0;
-      const actual = parseCount(value);
+      const actual = parseCounter(value);
       if (actual === expected) continue;
       check.drifted += 1;
       // An unreadable counter drifted by the whole count: readers take it for a missing one.
@@ -192,11 +174,4 @@ export class CommentCounters {
       // A failing logger must not fail the comment it reports on.
     }
   }
-}
-
-/** A counter's value, sign kept; undefined when it is not a safe integer. */
-function parseCount(value: string): number | undefined {
-  if (!INTEGER.test(value)) return undefined;
-  const count = Number(value);
-  return Number.isSafeInteger(count) ? count : undefined;
 }

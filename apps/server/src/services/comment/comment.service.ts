@@ -20,7 +20,8 @@ import { DomainError, type FieldError } from '../../platform/errors.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { idTimestamp, isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage } from '../../platform/pagination/cursor.js';
-import { CommentCounters, type CounterCheck } from './comment.counters.js';
+import type { CounterCheck } from '../../platform/cache/counter.js';
+import { CommentCounters } from './comment.counters.js';
 import {
   COMMENT_CREATED,
   COMMENT_DELETED,

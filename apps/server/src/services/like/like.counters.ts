@@ -1,26 +1,8 @@
 import type { Cache } from '../../platform/cache/cache.port.js';
+import { parseCounter, type CounterBump, type CounterCheck } from '../../platform/cache/counter.js';
 import { likeCountKey, userLikesKey } from './like.keys.js';
 import { LIKE_COUNT_TTL_MS } from './like.rules.js';
 import type { LikesRepository } from './likes.repository.js';
-
-/** What became of a counter after a like or unlike committed. */
-export type CounterBump =
-  | { outcome: 'counted'; value: number }
-  /** No counter: the next read rebuilds it from PostgreSQL, which counts this change. */
-  | { outcome: 'missing' }
-  /** The cache failed: PostgreSQL is the only count to trust for now. */
-  | { outcome: 'failed' };
-
-export interface CounterCheck {
-  /** Counters compared with PostgreSQL. */
-  checked: number;
-  /** Counters that differed (and were repaired). */
-  drifted: number;
-  /** Sum of |counter - COUNT(*)| over the drifted counters. */
-  drift: number;
-}
-
-const INTEGER = /^-?[0-9]+$/;
 
 /**
  * The like counters in Redis (`like_count:{postId}`) and the users' liked sets
@@ -194,8 +176,6 @@ export class LikeCounters {
  * for reconciliation.
  */
 function parseCount(value: string, options: { raw?: boolean } = {}): number | undefined {
-  if (!INTEGER.test(value)) return undefined;
-  const count = Number(value);
-  if (!Number.isSafeInteger(count)) return undefined;
-  return options.raw ? count : Math.max(0, count);
+  const count = parseCounter(value);
+  return count === undefined || options.raw ? count : Math.max(0, count);
 }

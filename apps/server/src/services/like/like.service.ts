@@ -17,7 +17,8 @@ import { DomainError } from '../../platform/errors.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage } from '../../platform/pagination/cursor.js';
-import { LikeCounters, type CounterCheck } from './like.counters.js';
+import type { CounterCheck } from '../../platform/cache/counter.js';
+import { LikeCounters } from './like.counters.js';
 import {
   LIKE_CREATED,
   LIKE_REMOVED,
