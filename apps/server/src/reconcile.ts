@@ -28,13 +28,19 @@ try {
   }
   const logger = createLogger({ level: config.log.level, role: 'reconcile' });
   const plan = planRoles(config);
-  const infrastructure = await openInfrastructure(config, logger, { ...plan.infrastructure, events: false });
+  const infrastructure = await openInfrastructure(config, logger, {
+    ...plan.infrastructure,
+    events: false,
+    pubsub: false,
+  });
   const services = createServices({
     config,
     plan,
     sql: infrastructure.sql,
     storage: undefined,
     cache: infrastructure.cache,
+    bus: undefined,
+    pubsub: undefined,
     ids: new IdGenerator(resolveWorkerId(config.workerId)),
     accessTokens: new AccessTokens({
       secret: await resolveJwtSecret(config),

@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { AnalyticsServiceDefinition } from '../generated/glimpse/analytics/v1/analytics.js';
 import { AuthServiceDefinition } from '../generated/glimpse/auth/v1/auth.js';
 import { CommentServiceDefinition } from '../generated/glimpse/comment/v1/comment.js';
 import { FeedServiceDefinition } from '../generated/glimpse/feed/v1/feed.js';
 import { LikeServiceDefinition } from '../generated/glimpse/like/v1/like.js';
 import { MediaServiceDefinition } from '../generated/glimpse/media/v1/media.js';
+import { NotificationServiceDefinition } from '../generated/glimpse/notification/v1/notification.js';
 import { PostServiceDefinition } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition } from '../generated/glimpse/user/v1/user.js';
 import { createGatewayApp } from '../gateway/gateway.app.js';
@@ -68,6 +70,14 @@ async function startGateway(
     feed: required(services.feed, 'the feed service'),
     likes: required(services.likes, 'the like service'),
     comments: required(services.comments, 'the comment service'),
+    notifications: required(services.notifications, 'the notification service'),
+    analytics: required(services.analytics, 'the analytics service'),
+    notificationStreaming: {
+      pubsub: required(infrastructure.pubsub, 'pub/sub'),
+      heartbeatMs: config.notifications.streamHeartbeatSeconds * 1000,
+      maxStreamsPerUser: config.notifications.maxStreamsPerUser,
+      logger,
+    },
     storage: required(infrastructure.storage, 'object storage'),
     mediaMaxBytes: config.media.maxBytes,
     mediaUploadUrlTtlSeconds: config.media.uploadUrlTtlSeconds,
@@ -133,6 +143,8 @@ export async function startApplication(
       sql: infrastructure.sql,
       storage: infrastructure.storage,
       cache: infrastructure.cache,
+      bus: infrastructure.bus,
+      pubsub: infrastructure.pubsub,
       ids,
       accessTokens,
       logger,
@@ -167,6 +179,7 @@ export async function startApplication(
       services,
       ids,
       metrics,
+      logger,
     });
     // Closed before the services they call: a handler in progress finishes, none starts.
     closers.unshift(async () => {
@@ -198,6 +211,15 @@ export async function startApplication(
         server.addService(LikeServiceDefinition, required(services.local.like, 'the like service'));
       if (role === 'comment')
         server.addService(CommentServiceDefinition, required(services.local.comment, 'the comment service'));
+      if (role === 'notification') {
+        const notifications = required(services.local.notification, 'the notification service');
+        server.addService(NotificationServiceDefinition, notifications);
+      }
+      if (role === 'analytics')
+        server.addService(
+          AnalyticsServiceDefinition,
+          required(services.local.analytics, 'the analytics service'),
+        );
       grpcPorts[role] = await server.start();
       closers.unshift(() => server.stop(config.shutdown.graceMs));
     }

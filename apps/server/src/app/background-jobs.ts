@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 
 import type { Config } from '../platform/config/config.js';
+import { PeriodicTask } from '../platform/lifecycle/periodic-task.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import { PartitionMaintainer } from '../platform/sql/partitions.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
@@ -8,7 +9,10 @@ import { CommentCounterReconciler } from '../services/comment/comment.reconciler
 import { COMMENTS_PARTITIONED_TABLE } from '../services/comment/comment.partitions.js';
 import { LIKE_EVENTS_TABLE } from '../services/like/like.partitions.js';
 import { LikeCounterReconciler } from '../services/like/like.reconciler.js';
+import { NOTIFICATION_PRUNE_AGE_MS } from '../services/notification/notification.rules.js';
 import type { Services } from './services.js';
+
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface BackgroundJobDependencies {
   config: Config;
@@ -67,6 +71,21 @@ export function startBackgroundJobs(deps: BackgroundJobDependencies): () => Prom
     });
     reconciler.start();
     stops.push(() => reconciler.stop());
+  }
+
+  // Removed notifications and records of processed events outlive any redelivery by far.
+  const notifications = services.local.notification;
+  if (notifications) {
+    const pruning = new PeriodicTask(async () => {
+      try {
+        const pruned = await notifications.prune(new Date(Date.now() - NOTIFICATION_PRUNE_AGE_MS));
+        logger.debug({ pruned }, 'notifications pruned');
+      } catch (err) {
+        logger.warn({ err }, 'notification pruning failed; will retry');
+      }
+    }, PRUNE_INTERVAL_MS);
+    pruning.start();
+    stops.push(() => pruning.stop());
   }
 
   return async () => {

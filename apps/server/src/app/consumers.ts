@@ -1,12 +1,17 @@
 import type { Cache } from '../platform/cache/cache.port.js';
 import type { Config } from '../platform/config/config.js';
-import type { EventBus, EventHandler, Subscription } from '../platform/events/events.port.js';
+import type { EventBus, EventEnvelope, EventHandler, Subscription } from '../platform/events/events.port.js';
 import type { IdGenerator } from '../platform/ids/snowflake.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
 import type { ObjectStorage } from '../platform/storage/storage.port.js';
+import type { Logger } from 'pino';
 import sharp from 'sharp';
 
+import { ANALYTICS_TOPICS, AnalyticsConsumer } from '../services/analytics/analytics.consumer.js';
+import { SqlAnalyticsRepository } from '../services/analytics/analytics.repository.js';
+import { FanoutLagRecorder } from '../services/feed/fanout.lag.js';
+import { NOTIFICATION_TOPICS, NotificationConsumer } from '../services/notification/notification.consumer.js';
 import { FANOUT_TOPICS, FanoutWorker } from '../services/feed/fanout.worker.js';
 import { feedSettings } from '../services/feed/feed.settings.js';
 import { HeicDecoder } from '../services/media/image/heic.decoder.js';
@@ -16,7 +21,9 @@ import { SqlMediaRepository } from '../services/media/media.repository.js';
 import { MediaWorker } from '../services/media/media.worker.js';
 import { POST_COUNT_TOPICS, PostCountsConsumer } from '../services/user/post-counts.consumer.js';
 import { SqlPostCountsRepository } from '../services/user/post-counts.repository.js';
+import { CONSUMER_GROUPS } from './consumer-groups.js';
 import type { RolePlan } from './roles.js';
+import { PeriodicTask } from '../platform/lifecycle/periodic-task.js';
 import type { Services } from './services.js';
 
 export interface ConsumerDependencies {
@@ -29,7 +36,10 @@ export interface ConsumerDependencies {
   services: Services;
   ids: IdGenerator;
   metrics: Metrics;
+  logger: Logger;
 }
+
+const ANALYTICS_PRUNE_INTERVAL_MS = 5 * 60 * 1000;
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined)
@@ -68,28 +78,38 @@ export async function startConsumers(deps: ConsumerDependencies): Promise<Subscr
         },
       },
     });
-    wanted.push({ group: 'media-worker', topics: [MEDIA_UPLOADED], handler: worker.handle });
+    wanted.push({ group: CONSUMER_GROUPS.mediaWorker, topics: [MEDIA_UPLOADED], handler: worker.handle });
   }
 
+  const onMalformed = (group: string) => (event: EventEnvelope, problem: string) =>
+    deps.logger.error({ group, topic: event.type, eventId: event.id, problem }, 'unreadable event skipped');
+
   if (plan.fanout) {
+    const cache = required(deps.cache, 'the cache');
+    const lag = new FanoutLagRecorder(cache, (err) =>
+      deps.logger.warn({ err }, 'fanout lag not recorded for operators'),
+    );
     const fanout = new FanoutWorker({
-      cache: required(deps.cache, 'the cache'),
+      cache,
       users: required(deps.services.users, 'the user service'),
       posts: required(deps.services.posts, 'the post service'),
       settings: feedSettings(config),
       observer: {
         delivered: (count) => metrics.fanoutDeliveriesTotal.inc(count),
-        lagSeconds: (seconds) => metrics.fanoutLagSeconds.observe(seconds),
+        lagSeconds: (seconds) => {
+          metrics.fanoutLagSeconds.observe(seconds);
+          lag.record(seconds);
+        },
         skippedCelebrity: () => metrics.fanoutCelebrityPostsTotal.inc(),
       },
     });
-    wanted.push({ group: 'fanout', topics: FANOUT_TOPICS, handler: fanout.handle });
+    wanted.push({ group: CONSUMER_GROUPS.fanout, topics: FANOUT_TOPICS, handler: fanout.handle });
   }
 
   const posts = deps.services.local.post;
   if (posts) {
     wanted.push({
-      group: 'post-publisher',
+      group: CONSUMER_GROUPS.postPublisher,
       topics: [MEDIA_READY, MEDIA_FAILED],
       handler: async (event) => {
         const { mediaId } = event.payload as { mediaId?: unknown };
@@ -100,7 +120,43 @@ export async function startConsumers(deps: ConsumerDependencies): Promise<Subscr
 
   if (deps.services.local.user) {
     const consumer = new PostCountsConsumer(new SqlPostCountsRepository(required(deps.sql, 'the database')));
-    wanted.push({ group: 'user-post-counts', topics: POST_COUNT_TOPICS, handler: consumer.handle });
+    wanted.push({
+      group: CONSUMER_GROUPS.userPostCounts,
+      topics: POST_COUNT_TOPICS,
+      handler: consumer.handle,
+    });
+  }
+
+  const notifications = deps.services.local.notification;
+  if (notifications) {
+    const consumer = new NotificationConsumer({
+      notifications,
+      onMalformed: onMalformed(CONSUMER_GROUPS.notifications),
+    });
+    wanted.push({
+      group: CONSUMER_GROUPS.notifications,
+      topics: NOTIFICATION_TOPICS,
+      handler: consumer.handle,
+    });
+  }
+
+  if (deps.services.local.analytics) {
+    const consumer = new AnalyticsConsumer({
+      analytics: new SqlAnalyticsRepository(required(deps.sql, 'the database')),
+      posts: required(deps.services.posts, 'the post service'),
+      onMalformed: onMalformed(CONSUMER_GROUPS.analytics),
+    });
+    // Dedup records of impressions can match for two hours only: pruned often, in small bites.
+    const pruning = new PeriodicTask(
+      () =>
+        consumer
+          .prune()
+          .catch((err: unknown) => deps.logger.warn({ err }, 'analytics pruning failed; will retry')),
+      ANALYTICS_PRUNE_INTERVAL_MS,
+    );
+    pruning.start();
+    resources.push({ close: () => pruning.stop() });
+    wanted.push({ group: CONSUMER_GROUPS.analytics, topics: ANALYTICS_TOPICS, handler: consumer.handle });
   }
 
   if (wanted.length === 0) return resources;

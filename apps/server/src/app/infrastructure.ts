@@ -13,6 +13,8 @@ import { KafkaEventBus } from '../platform/events/kafka.event-bus.js';
 import { MemoryEventBus } from '../platform/events/memory.event-bus.js';
 import { NamespacedEventBus } from '../platform/events/namespaced.event-bus.js';
 import { TOPICS } from '../platform/events/topics.js';
+import { createPubSub } from '../platform/pubsub/pubsub.factory.js';
+import type { PubSub } from '../platform/pubsub/pubsub.port.js';
 import { PgliteDatabase } from '../platform/sql/pglite.database.js';
 import { PostgresDatabase } from '../platform/sql/postgres.database.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
@@ -26,6 +28,7 @@ export interface InfrastructureNeeds {
   cache: boolean;
   events: boolean;
   storage: boolean;
+  pubsub: boolean;
 }
 
 /** The ports this process needs, each bound to its real or embedded adapter by configuration. */
@@ -34,8 +37,10 @@ export interface Infrastructure {
   cache: Cache | undefined;
   bus: EventBus | undefined;
   storage: ObjectStorage | undefined;
+  /** Wake-ups of notification streams: where the cache is (Redis, Redis Cluster, in process). */
+  pubsub: PubSub | undefined;
   /** Which adapter backs each open port, for logs. */
-  describe: { sql?: string; cache?: string; events?: string; storage?: string };
+  describe: { sql?: string; cache?: string; events?: string; storage?: string; pubsub?: string };
   healthChecks: HealthCheck[];
   close(): Promise<void>;
 }
@@ -134,10 +139,15 @@ function ensureTopicsInBackground(bus: EventBus, logger: Logger): { stop(): void
 export async function openInfrastructure(
   config: Config,
   logger: Logger,
-  needs: InfrastructureNeeds = { sql: true, cache: true, events: true, storage: true },
+  needs: InfrastructureNeeds = { sql: true, cache: true, events: true, storage: true, pubsub: true },
 ): Promise<Infrastructure> {
   const sql = needs.sql ? await openSql(config, logger) : undefined;
   const cache = needs.cache ? await openCache(config, logger) : undefined;
+  const pubsub = needs.pubsub
+    ? await createPubSub(config.redis, {
+        onError: (err) => logger.warn({ err: err.message }, 'redis pub/sub error'),
+      })
+    : undefined;
   const bus = needs.events ? openBus(config, logger) : undefined;
   const storage = needs.storage ? openStorage(config) : undefined;
   const topics = bus ? ensureTopicsInBackground(bus, logger) : undefined;
@@ -150,6 +160,7 @@ export async function openInfrastructure(
     }),
     ...(bus && { events: config.kafka.brokers ? 'kafka' : 'memory' }),
     ...(storage && { storage: config.storage.s3 ? 's3' : 'local-disk' }),
+    ...(pubsub && { pubsub: pubsub.kind }),
   };
   const healthChecks: HealthCheck[] = [];
   if (sql) healthChecks.push({ name: 'database', critical: true, check: () => sql.ping() });
@@ -157,16 +168,24 @@ export async function openInfrastructure(
   if (bus) healthChecks.push({ name: 'events', critical: false, check: () => bus.ping() });
   // Without storage no upload can be taken nor any variant made; reads of posts still work.
   if (storage) healthChecks.push({ name: 'storage', critical: false, check: () => storage.ping() });
+  // Without it streams poll on their heartbeats: slower, never wrong.
+  if (pubsub) healthChecks.push({ name: 'pubsub', critical: false, check: () => pubsub.pubsub.ping() });
   return {
     sql,
     cache,
     bus,
     storage,
+    pubsub: pubsub?.pubsub,
     describe,
     healthChecks,
     async close() {
       topics?.stop();
-      const results = await Promise.allSettled([bus?.close(), cache?.close(), storage?.close()]);
+      const results = await Promise.allSettled([
+        bus?.close(),
+        cache?.close(),
+        storage?.close(),
+        pubsub?.pubsub.close(),
+      ]);
       await sql?.close();
       for (const result of results)
         if (result.status === 'rejected') logger.warn({ err: result.reason }, 'close failed');

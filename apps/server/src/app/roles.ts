@@ -1,20 +1,15 @@
-import { hasRole, type Config, type GrpcServiceRole } from '../platform/config/config.js';
+import { GRPC_SERVICE_ROLES, hasRole, type Config, type GrpcServiceRole } from '../platform/config/config.js';
 import type { InfrastructureNeeds } from './infrastructure.js';
 
 /** The service roles: each owns a .proto service and, run on its own, a gRPC port. */
-export const SERVICE_ROLES = [
-  'auth',
-  'user',
-  'media',
-  'post',
-  'feed',
-  'like',
-  'comment',
-] as const satisfies readonly GrpcServiceRole[];
-export type ServiceRole = (typeof SERVICE_ROLES)[number];
+export const SERVICE_ROLES = GRPC_SERVICE_ROLES;
+export type ServiceRole = GrpcServiceRole;
 
-/** Services that keep something in the cache: feeds, the post cache, like and comment counters. */
-const CACHED_SERVICES: readonly ServiceRole[] = ['feed', 'post', 'like', 'comment'];
+/**
+ * Services that keep something in the cache: feeds, the post cache, like and comment counters;
+ * analytics reads the fanout's last measured lag there.
+ */
+const CACHED_SERVICES: readonly ServiceRole[] = ['feed', 'post', 'like', 'comment', 'analytics'];
 
 /**
  * What a process does follows from its roles alone (Loki's `-target=`): which services run
@@ -41,8 +36,12 @@ export function planRoles(config: Pick<Config, 'roles'>): RolePlan {
   const outboxRelay = hasRole(config, 'outbox-relay');
   const mediaWorker = hasRole(config, 'media-worker');
   const fanout = hasRole(config, 'fanout');
-  // The post service waits for media.ready/failed; the user service counts posts from post.*.
-  const consumes = mediaWorker || fanout || local.has('post') || local.has('user');
+  // The post service waits for media.ready/failed; the user service counts posts from post.*;
+  // notifications and analytics are made of engagement events.
+  const consumes =
+    mediaWorker ||
+    fanout ||
+    (['post', 'user', 'notification', 'analytics'] as const).some((role) => local.has(role));
   return {
     gateway,
     outboxRelay,
@@ -59,6 +58,8 @@ export function planRoles(config: Pick<Config, 'roles'>): RolePlan {
       // recent posts, and the post cache.
       cache: gateway || fanout || CACHED_SERVICES.some((role) => local.has(role)),
       events: outboxRelay || consumes,
+      // Changes to a user's notifications are announced on pub/sub; gateways' streams listen.
+      pubsub: gateway || local.has('notification'),
       // Uploads stream through the gateway into storage; the media service checks them there
       // and the worker reads originals and writes variants.
       storage: gateway || local.has('media') || mediaWorker,

@@ -1,10 +1,18 @@
 import type { Logger } from 'pino';
 
+import {
+  AnalyticsServiceDefinition,
+  type AnalyticsService,
+} from '../generated/glimpse/analytics/v1/analytics.js';
 import { AuthServiceDefinition, type AuthService } from '../generated/glimpse/auth/v1/auth.js';
 import { CommentServiceDefinition, type CommentService } from '../generated/glimpse/comment/v1/comment.js';
 import { FeedServiceDefinition, type FeedService } from '../generated/glimpse/feed/v1/feed.js';
 import { LikeServiceDefinition, type LikeService } from '../generated/glimpse/like/v1/like.js';
 import { MediaServiceDefinition, type MediaService } from '../generated/glimpse/media/v1/media.js';
+import {
+  NotificationServiceDefinition,
+  type NotificationService,
+} from '../generated/glimpse/notification/v1/notification.js';
 import { PostServiceDefinition, type PostService } from '../generated/glimpse/post/v1/post.js';
 import { UserServiceDefinition, type UserService } from '../generated/glimpse/user/v1/user.js';
 import { formatHostPort, type Config } from '../platform/config/config.js';
@@ -14,11 +22,16 @@ import type { HealthCheck } from '../platform/health/health.controller.js';
 import type { IdGenerator } from '../platform/ids/snowflake.js';
 import type { AccessTokens } from '../platform/security/access-tokens.js';
 import type { Cache } from '../platform/cache/cache.port.js';
+import type { EventBus } from '../platform/events/events.port.js';
+import type { PubSub } from '../platform/pubsub/pubsub.port.js';
 import type { Metrics } from '../platform/metrics/metrics.js';
 import { CircuitBreaker } from '../platform/resilience/circuit-breaker.js';
 import type { SqlDatabase } from '../platform/sql/sql.port.js';
 import type { ObjectStorage } from '../platform/storage/storage.port.js';
 import { injectTraceparent } from '../platform/telemetry/tracing.js';
+import { SqlAnalyticsRepository } from '../services/analytics/analytics.repository.js';
+import { AnalyticsServiceImpl } from '../services/analytics/analytics.service.js';
+import { readFanoutLag } from '../services/feed/fanout.lag.js';
 import { SqlAccountsRepository } from '../services/auth/accounts.repository.js';
 import { AuthServiceImpl } from '../services/auth/auth.service.js';
 import { Argon2PasswordHasher } from '../services/auth/password.hasher.js';
@@ -32,11 +45,14 @@ import { FeedServiceImpl } from '../services/feed/feed.service.js';
 import { feedSettings } from '../services/feed/feed.settings.js';
 import { SqlMediaRepository } from '../services/media/media.repository.js';
 import { MediaServiceImpl } from '../services/media/media.service.js';
+import type { NotificationServiceImpl } from '../services/notification/notification.service.js';
+import { notificationService } from './notifications.js';
 import { SqlPostsRepository } from '../services/post/posts.repository.js';
 import { PostServiceImpl } from '../services/post/post.service.js';
 import { SqlFollowsRepository } from '../services/user/follows.repository.js';
 import { SqlProfilesRepository } from '../services/user/profiles.repository.js';
 import { UserServiceImpl } from '../services/user/user.service.js';
+import { ALL_CONSUMER_GROUPS } from './consumer-groups.js';
 import type { RolePlan, ServiceRole } from './roles.js';
 
 export interface ServiceDependencies {
@@ -45,6 +61,8 @@ export interface ServiceDependencies {
   sql: SqlDatabase | undefined;
   storage: ObjectStorage | undefined;
   cache: Cache | undefined;
+  bus: EventBus | undefined;
+  pubsub: PubSub | undefined;
   ids: IdGenerator;
   accessTokens: AccessTokens;
   logger: Logger;
@@ -64,6 +82,8 @@ export interface Services {
   feed: FeedService | undefined;
   likes: LikeService | undefined;
   comments: CommentService | undefined;
+  notifications: NotificationService | undefined;
+  analytics: AnalyticsService | undefined;
   /** The local implementations, for the gRPC server to expose. */
   local: Partial<{
     auth: AuthService;
@@ -73,6 +93,9 @@ export interface Services {
     feed: FeedService;
     like: LikeService;
     comment: CommentService;
+    /** Also consumes events and prunes: the implementation itself. */
+    notification: NotificationServiceImpl;
+    analytics: AnalyticsServiceImpl;
   }>;
   /** Readiness of the services reached over gRPC. */
   healthChecks: HealthCheck[];
@@ -117,10 +140,12 @@ export function createServices(deps: ServiceDependencies): Services {
   const postsNeeded =
     plan.gateway ||
     plan.fanout ||
-    (['post', 'feed', 'like', 'comment'] as const).some((role) => plan.local.has(role));
+    (['post', 'feed', 'like', 'comment', 'analytics'] as const).some((role) => plan.local.has(role));
   const likesNeeded = plan.gateway || plan.local.has('like');
   const commentsNeeded = plan.gateway || plan.local.has('comment');
   const feedNeeded = plan.gateway || plan.local.has('feed');
+  const notificationsNeeded = plan.gateway || plan.local.has('notification');
+  const analyticsNeeded = plan.gateway || plan.local.has('analytics');
   const traceparent = () => injectTraceparent();
 
   let users: UserService | undefined;
@@ -145,6 +170,7 @@ export function createServices(deps: ServiceDependencies): Services {
       accessTokens: deps.accessTokens,
       ids,
       refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+      adminUsernames: config.auth.adminUsernames,
     });
   } else if (authNeeded) {
     auth = remote('auth', AuthServiceDefinition);
@@ -231,6 +257,38 @@ export function createServices(deps: ServiceDependencies): Services {
     comments = remote('comment', CommentServiceDefinition);
   }
 
+  let notifications: NotificationService | undefined;
+  let notificationImpl: NotificationServiceImpl | undefined;
+  if (plan.local.has('notification')) {
+    notifications = notificationImpl = notificationService({
+      config,
+      sql: requireSql(deps.sql),
+      pubsub: required(deps.pubsub, 'pub/sub'),
+      ids,
+      logger,
+    });
+  } else if (notificationsNeeded) {
+    notifications = remote('notification', NotificationServiceDefinition);
+  }
+
+  let analytics: AnalyticsService | undefined;
+  let analyticsImpl: AnalyticsServiceImpl | undefined;
+  if (plan.local.has('analytics') && posts) {
+    const cache = required(deps.cache, 'cache');
+    const bus = required(deps.bus, 'the event bus');
+    analytics = analyticsImpl = new AnalyticsServiceImpl({
+      analytics: new SqlAnalyticsRepository(requireSql(deps.sql)),
+      posts,
+      ids,
+      traceparent,
+      fanoutLag: () => readFanoutLag(cache),
+      consumerLag: () => bus.consumerLag(ALL_CONSUMER_GROUPS),
+      onLagError: (err) => logger.warn({ err }, 'a lag figure could not be read; left out of the stats'),
+    });
+  } else if (analyticsNeeded) {
+    analytics = remote('analytics', AnalyticsServiceDefinition);
+  }
+
   return {
     auth,
     users,
@@ -239,6 +297,8 @@ export function createServices(deps: ServiceDependencies): Services {
     feed,
     likes,
     comments,
+    notifications,
+    analytics,
     local: {
       ...(plan.local.has('auth') && auth && { auth }),
       ...(plan.local.has('user') && users && { user: users }),
@@ -247,6 +307,8 @@ export function createServices(deps: ServiceDependencies): Services {
       ...(plan.local.has('feed') && feed && { feed }),
       ...(plan.local.has('like') && likes && { like: likes }),
       ...(plan.local.has('comment') && comments && { comment: comments }),
+      ...(notificationImpl && { notification: notificationImpl }),
+      ...(analyticsImpl && { analytics: analyticsImpl }),
     },
     healthChecks,
     close: () => closers.forEach((close) => close()),

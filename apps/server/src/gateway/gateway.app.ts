@@ -21,6 +21,7 @@ import { serveWebApp } from './http/web-app.js';
 import { allRoutes } from './http/routes.js';
 import { idempotencyHooks } from './idempotency/idempotency.hooks.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
+import { NotificationStreams } from './notifications/notification-streams.js';
 import { mediaImageSources, mediaUploadSources } from './media/media-csp.js';
 import { registerMediaFiles } from './media/media-files.route.js';
 import { registerUploadParsing } from './media/upload-parsing.js';
@@ -67,6 +68,12 @@ export async function createGatewayApp(options: GatewayAppOptions): Promise<Nest
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // Streams never end by themselves: closed first, or closing the server would wait for them.
+  const streams = app.get(NotificationStreams);
+  fastify.addHook('preClose', (done) => {
+    streams.close();
+    done();
+  });
   const degrade = (what: string) => (err: unknown) =>
     logger.warn({ err, component: what }, `${what} unavailable; continuing without it`);
 

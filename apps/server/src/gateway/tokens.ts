@@ -7,3 +7,5 @@ export const LOGIN_THROTTLE = Symbol('LoginThrottle');
 export const FEED_SERVICE = Symbol('FeedService');
 export const LIKE_SERVICE = Symbol('LikeService');
 export const COMMENT_SERVICE = Symbol('CommentService');
+export const NOTIFICATION_SERVICE = Symbol('NotificationService');
+export const ANALYTICS_SERVICE = Symbol('AnalyticsService');

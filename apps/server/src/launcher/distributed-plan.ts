@@ -1,4 +1,4 @@
-import type { GrpcServiceRole } from '../platform/config/config.js';
+import { GRPC_SERVICE_ROLES, type GrpcServiceRole } from '../platform/config/config.js';
 import type { RoleProcessSpec } from './distributed-cluster.js';
 
 /** Processes without a gateway: each answers /healthz, /readyz and /metrics on its own port. */
@@ -10,6 +10,8 @@ export const OPS_PROCESSES = [
   'feed',
   'like',
   'comment',
+  'notification',
+  'analytics',
   'mediaWorker',
   'fanout',
   'outboxRelay',
@@ -37,6 +39,8 @@ export const DEFAULT_OPS_PORTS: DistributedPorts['ops'] = {
   fanout: 9108,
   like: 9109,
   comment: 9110,
+  notification: 9111,
+  analytics: 9112,
 };
 
 /**
@@ -53,15 +57,9 @@ export function distributedPlan(ports: DistributedPorts): {
     env: { ROLES: roles, PORT: String(ops), WORKER_ID: String(workerId) },
   });
   return {
-    env: {
-      GRPC_AUTH_URL: `127.0.0.1:${ports.grpc.auth}`,
-      GRPC_USER_URL: `127.0.0.1:${ports.grpc.user}`,
-      GRPC_MEDIA_URL: `127.0.0.1:${ports.grpc.media}`,
-      GRPC_POST_URL: `127.0.0.1:${ports.grpc.post}`,
-      GRPC_FEED_URL: `127.0.0.1:${ports.grpc.feed}`,
-      GRPC_LIKE_URL: `127.0.0.1:${ports.grpc.like}`,
-      GRPC_COMMENT_URL: `127.0.0.1:${ports.grpc.comment}`,
-    },
+    env: Object.fromEntries(
+      GRPC_SERVICE_ROLES.map((name) => [`GRPC_${name.toUpperCase()}_URL`, `127.0.0.1:${ports.grpc[name]}`]),
+    ),
     processes: [
       role('user', 'user', ports.ops.user, 3),
       role('auth', 'auth', ports.ops.auth, 2),
@@ -70,6 +68,8 @@ export function distributedPlan(ports: DistributedPorts): {
       role('feed', 'feed', ports.ops.feed, 8),
       role('like', 'like', ports.ops.like, 10),
       role('comment', 'comment', ports.ops.comment, 11),
+      role('notification', 'notification', ports.ops.notification, 12),
+      role('analytics', 'analytics', ports.ops.analytics, 13),
       role('media-worker', 'media-worker', ports.ops.mediaWorker, 7),
       role('fanout', 'fanout', ports.ops.fanout, 9),
       role('outbox-relay', 'outbox-relay', ports.ops.outboxRelay, 4),

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 import { DistributedCluster } from './distributed-cluster.js';
-import { ConfigError, loadConfig } from '../platform/config/config.js';
+import {
+  ConfigError,
+  GRPC_SERVICE_ROLES,
+  loadConfig,
+  type GrpcServiceRole,
+} from '../platform/config/config.js';
 import { DEFAULT_OPS_PORTS, distributedPlan } from './distributed-plan.js';
 
 /**
@@ -27,15 +32,10 @@ try {
 }
 const plan = distributedPlan({
   gateway: config.http.port,
-  grpc: {
-    auth: config.grpc.urls.auth.port,
-    user: config.grpc.urls.user.port,
-    media: config.grpc.urls.media.port,
-    post: config.grpc.urls.post.port,
-    feed: config.grpc.urls.feed.port,
-    like: config.grpc.urls.like.port,
-    comment: config.grpc.urls.comment.port,
-  },
+  grpc: Object.fromEntries(GRPC_SERVICE_ROLES.map((role) => [role, config.grpc.urls[role].port])) as Record<
+    GrpcServiceRole,
+    number
+  >,
   ops: DEFAULT_OPS_PORTS,
 });
 

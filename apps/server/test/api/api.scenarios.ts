@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { EventBus, EventEnvelope } from '../../src/platform/events/events.port.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
+import { describeAnalyticsScenarios } from './analytics.scenarios.js';
 import { describeEngagementScenarios } from './engagement.scenarios.js';
 import { describeFeedScenarios } from './feed.scenarios.js';
 import { describeMediaAndPostScenarios } from './media.scenarios.js';
+import { describeNotificationScenarios } from './notifications.scenarios.js';
 
 /** A running Glimpse to test through its public HTTP API. */
 export interface ApiTarget {
@@ -621,5 +623,7 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
     describeMediaAndPostScenarios(() => ({ api, signup, waitForEvent }));
     describeFeedScenarios(() => ({ api, signup }));
     describeEngagementScenarios(() => ({ api, signup }));
+    describeNotificationScenarios(() => ({ api, bus: target.bus, signup, waitForEvent }));
+    describeAnalyticsScenarios(() => ({ api, signup }));
   });
 }

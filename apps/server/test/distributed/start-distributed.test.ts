@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { GRPC_SERVICE_ROLES } from '../../src/platform/config/config.js';
 import { createTempDatabase, type TempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
 import { cleanEnv, SERVER_ROOT } from '../support/server-process.js';
@@ -20,6 +21,14 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A free port for every gRPC service role, as GRPC_<ROLE>_URL variables. */
+async function grpcUrls(): Promise<Record<string, string>> {
+  const urls: Record<string, string> = {};
+  for (const role of GRPC_SERVICE_ROLES)
+    urls[`GRPC_${role.toUpperCase()}_URL`] = `127.0.0.1:${await freePort()}`;
+  return urls;
+}
+
 /** `npm run start:distributed` itself: one node process per role, prefixed logs, one Ctrl-C stops all. */
 const ROLES = [
   'gateway',
@@ -30,6 +39,8 @@ const ROLES = [
   'feed',
   'like',
   'comment',
+  'notification',
+  'analytics',
   'media-worker',
   'fanout',
   'outbox-relay',
@@ -52,13 +63,7 @@ describe('npm run start:distributed', () => {
       cwd: SERVER_ROOT,
       env: cleanEnv({
         PORT: String(gatewayPort),
-        GRPC_AUTH_URL: `127.0.0.1:${await freePort()}`,
-        GRPC_USER_URL: `127.0.0.1:${await freePort()}`,
-        GRPC_MEDIA_URL: `127.0.0.1:${await freePort()}`,
-        GRPC_POST_URL: `127.0.0.1:${await freePort()}`,
-        GRPC_FEED_URL: `127.0.0.1:${await freePort()}`,
-        GRPC_LIKE_URL: `127.0.0.1:${await freePort()}`,
-        GRPC_COMMENT_URL: `127.0.0.1:${await freePort()}`,
+        ...(await grpcUrls()),
         DATABASE_URL: database.url,
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
         REDIS_KEY_PREFIX: `test-${randomUUID().slice(0, 8)}:`,

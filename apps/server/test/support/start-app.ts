@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/platform/config/config.js';
 import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3 } from '../../src/platform/storage/s3rver.testing.js';
 import type { ApiTarget } from '../api/api.scenarios.js';
+import { TEST_ADMIN_USERNAME } from '../api/analytics.scenarios.js';
 import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 
@@ -25,6 +26,9 @@ const TEST_ENV = {
   MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
   FANOUT_FOLLOWER_THRESHOLD: String(TEST_FANOUT_FOLLOWER_THRESHOLD),
   EXPLORE_REFRESH_SECONDS: '1',
+  ADMIN_USERNAMES: TEST_ADMIN_USERNAME,
+  // Short, so that streams catch up quickly when a test takes pub/sub away.
+  SSE_HEARTBEAT_SECONDS: '2',
 };
 
 export interface StartedApp extends ApiTarget {

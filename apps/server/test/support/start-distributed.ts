@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { DistributedCluster } from '../../src/launcher/distributed-cluster.js';
+import { TEST_ADMIN_USERNAME } from '../api/analytics.scenarios.js';
 import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 import { freePort } from '../../src/testing/free-port.js';
-import { distributedPlan } from '../../src/launcher/distributed-plan.js';
+import { distributedPlan, OPS_PROCESSES, type OpsProcess } from '../../src/launcher/distributed-plan.js';
+import { GRPC_SERVICE_ROLES, type GrpcServiceRole } from '../../src/platform/config/config.js';
 import { KafkaEventBus } from '../../src/platform/events/kafka.event-bus.js';
 import { NamespacedEventBus } from '../../src/platform/events/namespaced.event-bus.js';
 import { TOPICS } from '../../src/platform/events/topics.js';
@@ -30,29 +32,12 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
   const database = await createTempDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'glimpse-distributed-'));
   const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const grpcPorts: Array<[GrpcServiceRole, number]> = [];
+  for (const role of GRPC_SERVICE_ROLES) grpcPorts.push([role, await freePort()]);
   const plan = distributedPlan({
     gateway: 0,
-    grpc: {
-      auth: await freePort(),
-      user: await freePort(),
-      media: await freePort(),
-      post: await freePort(),
-      feed: await freePort(),
-      like: await freePort(),
-      comment: await freePort(),
-    },
-    ops: {
-      auth: 0,
-      user: 0,
-      media: 0,
-      post: 0,
-      feed: 0,
-      like: 0,
-      comment: 0,
-      mediaWorker: 0,
-      fanout: 0,
-      outboxRelay: 0,
-    },
+    grpc: Object.fromEntries(grpcPorts) as Record<GrpcServiceRole, number>,
+    ops: Object.fromEntries(OPS_PROCESSES.map((name) => [name, 0])) as Record<OpsProcess, number>,
   });
   const logs: string[] = [];
   // Topics and consumer groups of their own: other suites share the broker.
@@ -67,6 +52,8 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
       MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
       FANOUT_FOLLOWER_THRESHOLD: String(TEST_FANOUT_FOLLOWER_THRESHOLD),
       EXPLORE_REFRESH_SECONDS: '1',
+      ADMIN_USERNAMES: TEST_ADMIN_USERNAME,
+      SSE_HEARTBEAT_SECONDS: '2',
       JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
       DATA_DIR: dataDir,
       DATABASE_URL: database.url,

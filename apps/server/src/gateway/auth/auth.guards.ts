@@ -22,6 +22,23 @@ export class AuthRequired implements CanActivate {
   }
 }
 
+/** The route is for operators: a signed-in caller whose token carries the admin role. */
+@Injectable()
+export class AdminRequired implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = requestOf(context);
+    if (!request.principal) {
+      throw unauthorized(
+        request.authError ?? 'Sign in to do this: send Authorization: Bearer <accessToken>.',
+      );
+    }
+    if (request.principal.admin !== true) {
+      throw new ProblemException(problem(403, 'This is for operators only.'));
+    }
+    return true;
+  }
+}
+
 /** Anyone may call; a token, when sent, must be valid (so clients learn to refresh it). */
 @Injectable()
 export class AuthOptional implements CanActivate {

@@ -7,7 +7,8 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 /**
  * Resolves the caller once per request, before rate limiting and idempotency (both are
  * per user). Deciding whether a route needs a caller is the guards' job, not this hook's.
- * SSE clients cannot set headers, so `access_token` in the query is accepted too.
+ * SSE clients cannot set headers, so routes marked `queryToken` accept `access_token` in the
+ * query too; no other route does (a token in a URL leaks into history and proxy logs).
  */
 export function authenticateHook(verifier: AccessTokenVerifier) {
   return async (request: FastifyRequest): Promise<void> => {
@@ -24,6 +25,7 @@ export function authenticateHook(verifier: AccessTokenVerifier) {
 function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header) return BEARER.exec(header)?.[1];
+  if (request.routeOptions.config.queryToken !== true) return undefined;
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = query?.access_token;
   return typeof fromQuery === 'string' && fromQuery.length > 0 ? fromQuery : undefined;

@@ -2,6 +2,8 @@
 export interface Principal {
   userId: string;
   username: string;
+  /** An operator (the token's admin role). */
+  admin?: boolean;
 }
 
 /** Verifies access tokens; the auth service's token issuer satisfies it. */

@@ -43,6 +43,7 @@ import type {
 } from '../../generated/glimpse/user/v1/user.js';
 import { MemoryCache } from '../../platform/cache/memory.cache.js';
 import { DomainError } from '../../platform/errors.js';
+import { MemoryPubSub } from '../../platform/pubsub/memory.pubsub.js';
 import { LocalDiskStorage } from '../../platform/storage/local-disk.storage.js';
 import type { ObjectStorage } from '../../platform/storage/storage.port.js';
 import type { Principal } from '../auth/principal.js';
@@ -189,6 +190,7 @@ class MemoryPosts implements PostService {
 
   listRecentByAuthors = notUsed;
   listRecentPublished = notUsed;
+  countPosts = notUsed;
 }
 
 function profileOf(user: Principal & { displayName: string }): Profile {
@@ -224,6 +226,7 @@ const users: UserService & { summaryCalls: number } = {
   listFollowing: notUsed,
   listFollowerIds: notUsed,
   listFollowingIds: notUsed,
+  countUsers: notUsed,
   summaryCalls: 0,
   getProfile(request: GetProfileRequest): Promise<Profile> {
     const found = Object.values(USERS).find((user) =>
@@ -278,6 +281,24 @@ describe('media and post routes over HTTP', () => {
         reconcile: notUsed,
         getCommentCounts: ({ postIds }) =>
           Promise.resolve({ items: postIds.map((postId) => ({ postId, commentCount: '0' })) }),
+      },
+      notifications: {
+        listNotifications: notUsed,
+        listChanges: notUsed,
+        getUnreadCount: notUsed,
+        markRead: notUsed,
+      },
+      analytics: {
+        recordImpressions: notUsed,
+        getCreatorAnalytics: notUsed,
+        getPostAnalytics: notUsed,
+        getSystemStats: notUsed,
+      },
+      notificationStreaming: {
+        pubsub: new MemoryPubSub(),
+        heartbeatMs: 15_000,
+        maxStreamsPerUser: 5,
+        logger: pino({ level: 'silent' }),
       },
       storage,
       mediaMaxBytes: MAX_BYTES,

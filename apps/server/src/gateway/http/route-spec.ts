@@ -5,6 +5,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
+  /** A response that is not JSON, e.g. `text/event-stream` (documented, not validated). */
+  contentType?: string;
 }
 
 /** Bodies a route takes as a stream instead of JSON: a multipart form or the bytes themselves. */
@@ -27,8 +29,11 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   tag: string;
-  /** `optional`: a valid token adds the viewer's perspective; `required`: 401 without one. */
-  auth: 'none' | 'optional' | 'required';
+  /**
+   * `optional`: a valid token adds the viewer's perspective; `required`: 401 without one;
+   * `admin`: 401 without a token, 403 unless it carries the admin role.
+   */
+  auth: 'none' | 'optional' | 'required' | 'admin';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -38,6 +43,11 @@ export interface RouteSpec {
    */
   rawBody?: readonly RawBodyType[];
   rateLimitBucket?: RateLimitBucket;
+  /**
+   * The access token may come as `?access_token=` (EventSource cannot send headers). Only
+   * where needed: a token in a URL ends up in browser history and proxy logs.
+   */
+  queryToken?: true;
   responses: Record<number, ResponseSpec>;
 }
 
@@ -45,6 +55,7 @@ export interface RouteSpec {
 export interface GatewayRouteConfig {
   rawBody?: readonly RawBodyType[];
   rateLimitBucket?: RateLimitBucket;
+  queryToken?: true;
 }
 
 declare module 'fastify' {

@@ -1,7 +1,7 @@
 import { applyDecorators, HttpCode, RequestMethod, RequestMapping, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 
-import { AuthOptional, AuthRequired } from '../auth/auth.guards.js';
+import { AdminRequired, AuthOptional, AuthRequired } from '../auth/auth.guards.js';
 import type { GatewayRouteConfig, RouteSpec } from './route-spec.js';
 
 const METHODS: Record<RouteSpec['method'], RequestMethod> = {
@@ -28,9 +28,11 @@ export function Route(spec: RouteSpec): MethodDecorator {
   ];
   if (spec.auth === 'required') decorators.push(UseGuards(AuthRequired));
   if (spec.auth === 'optional') decorators.push(UseGuards(AuthOptional));
+  if (spec.auth === 'admin') decorators.push(UseGuards(AdminRequired));
   const config: GatewayRouteConfig = {};
   if (spec.rawBody) config.rawBody = spec.rawBody;
   if (spec.rateLimitBucket) config.rateLimitBucket = spec.rateLimitBucket;
+  if (spec.queryToken) config.queryToken = spec.queryToken;
   if (Object.keys(config).length > 0) decorators.push(RouteConfig(config));
   return applyDecorators(...decorators);
 }

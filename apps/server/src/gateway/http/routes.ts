@@ -15,6 +15,20 @@ import {
   CreateCommentBody,
   LikeStateSchema,
 } from '../schemas/engagement.schemas.js';
+import {
+  MarkReadBody,
+  NotificationPageSchema,
+  NotificationStreamQuery,
+  UnreadCountSchema,
+} from '../schemas/notifications.schemas.js';
+import {
+  AdminStatsSchema,
+  AnalyticsQuery,
+  CreatorAnalyticsSchema,
+  ImpressionsAcceptedSchema,
+  ImpressionsBody,
+  PostAnalyticsSchema,
+} from '../schemas/analytics.schemas.js';
 import { CreatePostBody, PostIdParam, PostPageSchema, PostSchema } from '../schemas/posts.schemas.js';
 import {
   FollowResultSchema,
@@ -416,6 +430,106 @@ export const routes = {
       204: { description: 'Deleted' },
       403: { description: 'Neither the comment’s author nor the post’s' },
       404: { description: 'Unknown comment' },
+    },
+  }),
+  listNotifications: route({
+    method: 'GET',
+    path: '/api/notifications',
+    operationId: 'listNotifications',
+    summary: 'Your notifications, newest activity first',
+    tag: 'notifications',
+    auth: 'required',
+    query: PageQuery,
+    responses: {
+      200: { description: 'Notifications', schema: NotificationPageSchema },
+    },
+  }),
+  unreadNotificationCount: route({
+    method: 'GET',
+    path: '/api/notifications/unread-count',
+    operationId: 'unreadNotificationCount',
+    summary: 'How many of your notifications are unread',
+    tag: 'notifications',
+    auth: 'required',
+    responses: {
+      200: { description: 'Unread count', schema: UnreadCountSchema },
+    },
+  }),
+  markNotificationsRead: route({
+    method: 'POST',
+    path: '/api/notifications/read',
+    operationId: 'markNotificationsRead',
+    summary: 'Mark notifications read: all, or up to one (and everything older)',
+    tag: 'notifications',
+    auth: 'required',
+    body: MarkReadBody,
+    responses: {
+      204: { description: 'Marked read' },
+      404: { description: 'upTo is not one of your notifications' },
+    },
+  }),
+  notificationStream: route({
+    method: 'GET',
+    path: '/api/notifications/stream',
+    operationId: 'notificationStream',
+    summary:
+      'Live notifications (Server-Sent Events): `notification` (id = its change sequence, data = a Notification), `notification-removed` (data = {id}), `unread-count` (data = {count}); heartbeats as comments. Reconnect with Last-Event-ID to receive what changed meanwhile.',
+    tag: 'notifications',
+    auth: 'required',
+    queryToken: true,
+    query: NotificationStreamQuery,
+    responses: {
+      200: { description: 'An event stream', contentType: 'text/event-stream' },
+    },
+  }),
+  recordImpressions: route({
+    method: 'POST',
+    path: '/api/analytics/impressions',
+    operationId: 'recordImpressions',
+    summary: 'Report posts that scrolled into view (counted later, once per viewer, post and hour)',
+    tag: 'analytics',
+    auth: 'required',
+    body: ImpressionsBody,
+    responses: {
+      202: { description: 'Accepted for counting', schema: ImpressionsAcceptedSchema },
+    },
+  }),
+  myAnalytics: route({
+    method: 'GET',
+    path: '/api/analytics/me',
+    operationId: 'myAnalytics',
+    summary: 'Your reach: daily followers gained and lost, likes, comments, impressions; top posts',
+    tag: 'analytics',
+    auth: 'required',
+    query: AnalyticsQuery,
+    responses: {
+      200: { description: 'Daily series and top posts', schema: CreatorAnalyticsSchema },
+    },
+  }),
+  postAnalytics: route({
+    method: 'GET',
+    path: '/api/analytics/posts/:id',
+    operationId: 'postAnalytics',
+    summary: 'One of your posts: totals and daily series',
+    tag: 'analytics',
+    auth: 'required',
+    params: PostIdParam,
+    query: AnalyticsQuery,
+    responses: {
+      200: { description: 'Totals and daily series', schema: PostAnalyticsSchema },
+      403: { description: 'Not your post' },
+      404: { description: 'Unknown or deleted post' },
+    },
+  }),
+  adminStats: route({
+    method: 'GET',
+    path: '/api/admin/stats',
+    operationId: 'adminStats',
+    summary: 'System figures for operators',
+    tag: 'analytics',
+    auth: 'admin',
+    responses: {
+      200: { description: 'Figures', schema: AdminStatsSchema },
     },
   }),
 } satisfies Record<string, RouteSpec>;

@@ -84,6 +84,11 @@ function responses(spec: RouteSpec): JsonObject {
         description: response.description,
         content: { 'application/json': { schema: schemaRef(response.schema, 'output') } },
       };
+    } else if (response.contentType) {
+      out[status] = {
+        description: response.description,
+        content: { [response.contentType]: { schema: { type: 'string' } } },
+      };
     } else {
       out[status] = { description: response.description };
     }
@@ -95,8 +100,8 @@ function responses(spec: RouteSpec): JsonObject {
     '429': 'Rate limited (see Retry-After and RateLimit-* headers)',
     '503': 'A dependency is down and no fallback exists',
   };
-  if (spec.auth === 'required' || spec.auth === 'optional')
-    common['401'] = 'Missing, invalid or expired token';
+  if (spec.auth !== 'none') common['401'] = 'Missing, invalid or expired token';
+  if (spec.auth === 'admin') common['403'] = 'Not an operator (the token lacks the admin role)';
   if (spec.body || spec.rawBody) {
     common['413'] = 'Body too large';
     common['415'] = 'Unsupported content type';
@@ -156,7 +161,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
       operation.requestBody = { required: true, content: rawBodyContent(spec.rawBody) };
     }
     if (spec.auth !== 'none') {
-      operation.security = spec.auth === 'required' ? [{ bearer: [] }] : [{ bearer: [] }, {}];
+      operation.security = spec.auth === 'optional' ? [{ bearer: [] }, {}] : [{ bearer: [] }];
     }
     const path = openApiPath(spec.path);
     paths[path] ??= {};
@@ -177,6 +182,11 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: { versi
       { name: 'follows', description: 'The follow graph' },
       { name: 'media', description: 'Photo uploads and their processing' },
       { name: 'posts', description: 'Posts of photos' },
+      { name: 'feed', description: 'Home feed and Explore' },
+      { name: 'likes', description: 'Likes' },
+      { name: 'comments', description: 'Comments' },
+      { name: 'notifications', description: 'Grouped notifications, live over Server-Sent Events' },
+      { name: 'analytics', description: 'Reach of your posts, and operators’ figures' },
     ],
     paths,
     components: {

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
           feed: { host: '127.0.0.1', port: 50055 },
           like: { host: '127.0.0.1', port: 50056 },
           comment: { host: '127.0.0.1', port: 50057 },
+          notification: { host: '127.0.0.1', port: 50058 },
+          analytics: { host: '127.0.0.1', port: 50059 },
         },
         deadlineMs: 2000,
         breakerCooldownMs: 2000,
@@ -42,11 +44,13 @@ describe('loadConfig', () => {
         jwtSecret: undefined,
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 2_592_000,
+        adminUsernames: [],
       },
       rateLimit: { multiplier: 1 },
       storage: { localDir: path.resolve('./data/media'), s3: undefined, publicUrl: undefined },
       feed: { fanoutFollowerThreshold: 10_000, maxItems: 800, activeDays: 7, exploreRefreshSeconds: 60 },
       engagement: { reconcileSeconds: 300 },
+      notifications: { groupWindowSeconds: 43_200, streamHeartbeatSeconds: 15, maxStreamsPerUser: 5 },
       media: { maxBytes: 52_428_800, maxPixels: 100_000_000, workerConcurrency: 2, uploadUrlTtlSeconds: 900 },
       log: { level: 'info' },
       workerId: undefined,
@@ -280,12 +284,19 @@ describe('hasRole', () => {
   });
 });
 
+describe('ADMIN_USERNAMES', () => {
+  it('is a trimmed, lower-cased list, empty when unset', () => {
+    expect(loadConfig({ ADMIN_USERNAMES: ' Ana, ops ,,' }).auth.adminUsernames).toEqual(['ana', 'ops']);
+    expect(loadConfig({}).auth.adminUsernames).toEqual([]);
+  });
+});
+
 describe('CONFIG_VARIABLES', () => {
   it('documents exactly the variables loadConfig reads, with defaults that parse', () => {
     const names = CONFIG_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('JWT_SECRET');
-    expect(names).toHaveLength(49);
+    expect(names).toHaveLength(55);
     // The documented defaults, written out as if set explicitly, must load.
     expect(() =>
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),

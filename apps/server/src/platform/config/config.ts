@@ -42,7 +42,18 @@ export type TracingExporter = (typeof TRACING_EXPORTERS)[number];
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 /** Roles that serve a gRPC API of their own. */
-export type GrpcServiceRole = 'auth' | 'user' | 'media' | 'post' | 'feed' | 'like' | 'comment';
+export const GRPC_SERVICE_ROLES = [
+  'auth',
+  'user',
+  'media',
+  'post',
+  'feed',
+  'like',
+  'comment',
+  'notification',
+  'analytics',
+] as const satisfies readonly Role[];
+export type GrpcServiceRole = (typeof GRPC_SERVICE_ROLES)[number];
 
 export interface HostPort {
   host: string;
@@ -96,6 +107,8 @@ export interface Config {
     jwtSecret: string | undefined;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    /** Accounts whose access tokens carry the admin role (operators' figures). */
+    adminUsernames: readonly string[];
   };
   rateLimit: {
     multiplier: number;
@@ -124,6 +137,11 @@ export interface Config {
   };
   engagement: {
     reconcileSeconds: number;
+  };
+  notifications: {
+    groupWindowSeconds: number;
+    streamHeartbeatSeconds: number;
+    maxStreamsPerUser: number;
   };
   media: {
     maxBytes: number;
@@ -275,6 +293,17 @@ const corsOrigins = () => {
     });
 };
 
+const usernameList = () =>
+  z
+    .string()
+    .optional()
+    .transform((raw): string[] =>
+      (raw ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0),
+    );
+
 const roles = () => {
   const error = `expected a comma-separated list of roles from ${ROLES.join(', ')}`;
   return z.string().transform((raw, ctx): Role[] => {
@@ -410,6 +439,17 @@ const VARIABLES = {
     description: 'host:port of the comment service over gRPC; the comment role listens on its port.',
     schema: hostPortValue(),
   }),
+  GRPC_NOTIFICATION_URL: variable({
+    default: '127.0.0.1:50058',
+    description:
+      'host:port of the notification service over gRPC; the notification role listens on its port.',
+    schema: hostPortValue(),
+  }),
+  GRPC_ANALYTICS_URL: variable({
+    default: '127.0.0.1:50059',
+    description: 'host:port of the analytics service over gRPC; the analytics role listens on its port.',
+    schema: hostPortValue(),
+  }),
   GRPC_DEADLINE_MS: variable({
     default: '2000',
     description: 'Deadline of every gRPC call, in milliseconds.',
@@ -531,6 +571,29 @@ const VARIABLES = {
     description:
       'How often the like and comment roles compare their Redis counters with PostgreSQL and repair drift, in seconds.',
     schema: integer(1, 86_400),
+  }),
+  NOTIFICATION_GROUP_WINDOW_SECONDS: variable({
+    default: '43200',
+    description:
+      'Likes of one post, and follows, within one window of this many seconds are one notification while unread.',
+    schema: integer(60, 2_592_000),
+  }),
+  SSE_HEARTBEAT_SECONDS: variable({
+    default: '15',
+    description:
+      'Seconds between heartbeats on notification streams (keeps proxies from closing them; each also re-checks for missed changes when live delivery is down).',
+    schema: integer(1, 300),
+  }),
+  SSE_MAX_STREAMS_PER_USER: variable({
+    default: '5',
+    description:
+      'Notification streams one user may hold open on one gateway instance; the oldest is closed beyond.',
+    schema: integer(1, 100),
+  }),
+  ADMIN_USERNAMES: variable({
+    default: undefined,
+    description: 'Comma-separated usernames whose access tokens carry the admin role (GET /api/admin/stats).',
+    schema: usernameList(),
   }),
   EXPLORE_REFRESH_SECONDS: variable({
     default: '60',
@@ -712,6 +775,8 @@ function toConfig(v: Parsed): Config {
         feed: v.GRPC_FEED_URL,
         like: v.GRPC_LIKE_URL,
         comment: v.GRPC_COMMENT_URL,
+        notification: v.GRPC_NOTIFICATION_URL,
+        analytics: v.GRPC_ANALYTICS_URL,
       },
       deadlineMs: v.GRPC_DEADLINE_MS,
       breakerCooldownMs: v.GRPC_BREAKER_COOLDOWN_MS,
@@ -720,6 +785,7 @@ function toConfig(v: Parsed): Config {
       jwtSecret: v.JWT_SECRET,
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      adminUsernames: v.ADMIN_USERNAMES,
     },
     rateLimit: { multiplier: v.RATE_LIMIT_MULTIPLIER },
     storage: {
@@ -744,6 +810,11 @@ function toConfig(v: Parsed): Config {
       exploreRefreshSeconds: v.EXPLORE_REFRESH_SECONDS,
     },
     engagement: { reconcileSeconds: v.COUNTER_RECONCILE_SECONDS },
+    notifications: {
+      groupWindowSeconds: v.NOTIFICATION_GROUP_WINDOW_SECONDS,
+      streamHeartbeatSeconds: v.SSE_HEARTBEAT_SECONDS,
+      maxStreamsPerUser: v.SSE_MAX_STREAMS_PER_USER,
+    },
     media: {
       maxBytes: v.MEDIA_MAX_BYTES,
       maxPixels: v.MEDIA_MAX_PIXELS,

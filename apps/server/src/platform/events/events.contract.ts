@@ -336,6 +336,34 @@ export function describeEventBusContract(name: string, factory: EventBusFactory)
       expect(next.events.map((e) => e.payload)).toEqual(['failing', 'behind']);
     });
 
+    it('reports how many events each group has not consumed yet, those being handled included', async () => {
+      const t = await topic('lag');
+      const group = unique('lag-group');
+      const bystander = unique('lag-never-subscribed');
+      let started = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const subscription = await subscribe(group, [t], async () => {
+        started += 1;
+        await gate;
+      });
+      await bus.publish(Array.from({ length: 5 }, (_, i) => envelope(t, `key-${i}`, i)));
+      await eventually(() => started > 0, 'a handler to start');
+      expect(await bus.consumerLag([group, bystander])).toEqual([
+        { group, lag: 5 },
+        { group: bystander, lag: 0 },
+      ]);
+
+      release();
+      await eventually(async () => (await bus.consumerLag([group]))[0]?.lag === 0, 'the lag to drain');
+      // A group without members keeps its position: what is published meanwhile waits for it.
+      await subscription.close();
+      await bus.publish([envelope(t, 'key-a', 'a'), envelope(t, 'key-b', 'b')]);
+      expect(await bus.consumerLag([group])).toEqual([{ group, lag: 2 }]);
+      await expect(bus.consumerLag([''])).rejects.toBeInstanceOf(TypeError);
+      expect(await bus.consumerLag([])).toEqual([]);
+    });
+
     it('refuses every call once closed, and closes twice without harm', async () => {
       const t = await topic('closed-bus');
       const inbox = new Inbox();
@@ -348,6 +376,7 @@ export function describeEventBusContract(name: string, factory: EventBusFactory)
       );
       await expect(bus.ensureTopics([t])).rejects.toBeInstanceOf(EventBusClosedError);
       await expect(bus.ping()).rejects.toBeInstanceOf(EventBusClosedError);
+      await expect(bus.consumerLag(['closed-group'])).rejects.toBeInstanceOf(EventBusClosedError);
     });
   });
 }

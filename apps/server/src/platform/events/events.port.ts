@@ -33,12 +33,27 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** How far a consumer group is behind, for metrics and for waiting until work has drained. */
+export interface ConsumerLag {
+  group: string;
+  /** Events published to the group's topics that it has not consumed yet (handled and committed). */
+  lag: number;
+}
+
 export interface EventBus {
   /** Creates the topics that do not exist yet. Idempotent. */
   ensureTopics(topics: readonly string[]): Promise<void>;
   /** Resolves once every event is durably accepted by the bus; rejects if any was not. */
   publish(events: readonly EventEnvelope[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Per group, in the order asked: the events of the group's topics (those it subscribed to, or
+   * has committed positions on) that it has not consumed yet, summed over topics and
+   * partitions. An event being handled counts until its handler resolved. A group that never
+   * subscribed has nothing to consume: 0. A group with no committed position on a partition
+   * starts from the earliest retained event, so every retained event there counts.
+   */
+  consumerLag(groups: readonly string[]): Promise<ConsumerLag[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -43,6 +43,7 @@ class RecordingBus implements EventBus {
     return this.inner.subscribe(options);
   }
 
+  consumerLag: EventBus['consumerLag'] = (groups) => this.inner.consumerLag(groups);
   ping: EventBus['ping'] = () => this.inner.ping();
   close: EventBus['close'] = () => this.inner.close();
 }
@@ -83,7 +84,7 @@ describe('KafkaEventBus against a real broker', () => {
 });
 
 describe('KafkaEventBus when nothing listens', () => {
-  it('rejects ping, publish, ensureTopics and subscribe instead of hanging, and closes', async () => {
+  it('rejects ping, publish, ensureTopics, subscribe and consumerLag instead of hanging, and closes', async () => {
     const port = await freePort();
     const bus = new KafkaEventBus({
       brokers: [`127.0.0.1:${port}`],
@@ -98,6 +99,7 @@ describe('KafkaEventBus when nothing listens', () => {
       await expect(
         bus.subscribe({ group: 'g', topics: ['any.topic'], handler: () => Promise.resolve() }),
       ).rejects.toThrow();
+      await expect(bus.consumerLag(['g'])).rejects.toThrow();
     } finally {
       await bus.close();
     }

@@ -1,4 +1,11 @@
-import { Admin, ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
+import {
+  Admin,
+  type ListedOffsetsTopic,
+  ListOffsetTimestamps,
+  ProduceAcks,
+  Producer,
+  stringSerializers,
+} from '@platformatic/kafka';
 
 import {
   type EventBusErrorListener,
@@ -15,7 +22,7 @@ import {
   EventBusClosedError,
   UnknownTopicError,
 } from './event-bus.errors.js';
-import type { EventBus, EventEnvelope, SubscribeOptions, Subscription } from './events.port.js';
+import type { ConsumerLag, EventBus, EventEnvelope, SubscribeOptions, Subscription } from './events.port.js';
 import { KafkaSubscription } from './kafka.subscription.js';
 
 export interface KafkaEventBusOptions {
@@ -147,6 +154,22 @@ export class KafkaEventBus implements EventBus {
     return subscription;
   }
 
+  /**
+   * A group's topics are those it has committed offsets on and those its live members subscribe
+   * to (a group whose first events are still being handled has committed nothing yet). Where
+   * the group has no committed offset, or one older than the oldest retained event, it starts
+   * from the earliest retained event (as its members do): every retained event counts. A group
+   * with neither commits nor members reports 0.
+   */
+  async consumerLag(groups: readonly string[]): Promise<ConsumerLag[]> {
+    this.#assertOpen();
+    groups.forEach(assertGroupName);
+    const wanted = [...new Set(groups)];
+    if (wanted.length === 0) return [];
+    const lags = await withDeadline(this.#consumerLag(wanted), this.#requestTimeoutMs, 'Kafka consumerLag');
+    return groups.map((group) => ({ group, lag: Number(lags.get(group) ?? 0n) }));
+  }
+
   async ping(): Promise<void> {
     this.#assertOpen();
     const check = async (): Promise<void> => {
@@ -168,6 +191,73 @@ export class KafkaEventBus implements EventBus {
     for (const result of results) {
       if (result.status === 'rejected') this.#onError(toError(result.reason), {});
     }
+  }
+
+  async #consumerLag(groups: string[]): Promise<Map<string, bigint>> {
+    const [committedOffsets, described, existing] = await Promise.all([
+      this.#admin.listConsumerGroupOffsets({ groups }),
+      this.#admin.describeGroups({ groups }),
+      this.#admin.listTopics(),
+    ]);
+    const topicsOf = new Map(groups.map((group) => [group, new Set<string>()]));
+    /** Per group, the committed offset per `topicPartitionKey`. */
+    const committed = new Map(groups.map((group) => [group, new Map<string, bigint>()]));
+    for (const { groupId, topics } of committedOffsets) {
+      for (const { name, partitions } of topics) {
+        topicsOf.get(groupId)?.add(name);
+        for (const { partitionIndex, committedOffset } of partitions) {
+          // -1: no offset committed on this partition.
+          if (committedOffset >= 0n)
+            committed.get(groupId)?.set(topicPartitionKey(name, partitionIndex), committedOffset);
+        }
+      }
+    }
+    for (const [groupId, group] of described) {
+      for (const member of group.members.values()) {
+        for (const topic of member.metadata?.topics ?? []) topicsOf.get(groupId)?.add(topic);
+      }
+    }
+    // A deleted topic has nothing left to consume.
+    const live = new Set(existing);
+    const topics = [...new Set([...topicsOf.values()].flatMap((set) => [...set]))].filter((t) => live.has(t));
+    const lags = new Map(groups.map((group) => [group, 0n]));
+    if (topics.length === 0) return lags;
+
+    const metadata = await this.#admin.metadata({ topics });
+    const at = (timestamp: bigint) => ({
+      topics: topics.map((name) => ({
+        name,
+        partitions: Array.from(
+          { length: metadata.topics.get(name)?.partitionsCount ?? 0 },
+          (_, partitionIndex) => ({
+            partitionIndex,
+            timestamp,
+          }),
+        ),
+      })),
+    });
+    const [latest, earliest] = await Promise.all([
+      this.#admin.listOffsets(at(ListOffsetTimestamps.LATEST)),
+      this.#admin.listOffsets(at(ListOffsetTimestamps.EARLIEST)),
+    ]);
+    const ends = offsetsByPartition(latest);
+    const starts = offsetsByPartition(earliest);
+    for (const [group, groupTopics] of topicsOf) {
+      let lag = 0n;
+      for (const topic of groupTopics) {
+        const partitions = metadata.topics.get(topic)?.partitionsCount ?? 0;
+        for (let partition = 0; partition < partitions; partition += 1) {
+          const key = topicPartitionKey(topic, partition);
+          const start = starts.get(key) ?? 0n;
+          const end = ends.get(key) ?? start;
+          const position = committed.get(group)?.get(key) ?? start;
+          const from = position > start ? position : start;
+          if (end > from) lag += end - from;
+        }
+      }
+      lags.set(group, lag);
+    }
+    return lags;
   }
 
   #assertOpen(): void {
@@ -214,4 +304,18 @@ export class KafkaEventBus implements EventBus {
     for (const topic of existing) this.#knownTopics.add(topic);
     for (const topic of topics) if (!this.#knownTopics.has(topic)) throw new UnknownTopicError(topic);
   }
+}
+
+/** `topic\0partition`: NUL cannot occur in a topic name. */
+function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}\0${partition}`;
+}
+
+function offsetsByPartition(topics: readonly ListedOffsetsTopic[]): Map<string, bigint> {
+  const offsets = new Map<string, bigint>();
+  for (const { name, partitions } of topics) {
+    for (const { partitionIndex, offset } of partitions)
+      offsets.set(topicPartitionKey(name, partitionIndex), offset);
+  }
+  return offsets;
 }

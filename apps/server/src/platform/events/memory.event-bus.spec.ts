@@ -48,6 +48,8 @@ describe('MemoryEventBus memory bounds', () => {
       });
       await bus.publish(Array.from({ length: 50 }, (_, i) => envelope('capped', 'k', i)));
       expect(bus.retainedCount('capped')).toBe(10);
+      // Only what is still retained can be consumed.
+      expect(await bus.consumerLag(['slow'])).toEqual([{ group: 'slow', lag: 10 }]);
       open = true;
       await eventually(() => seen.length === 10, 'the retained events', 10_000);
       // The event being retried when the cap hit was dropped: the group went on from the oldest left.

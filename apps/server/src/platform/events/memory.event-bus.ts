@@ -16,7 +16,14 @@ import {
   EventBusClosedError,
   UnknownTopicError,
 } from './event-bus.errors.js';
-import type { EventBus, EventEnvelope, EventHandler, SubscribeOptions, Subscription } from './events.port.js';
+import type {
+  ConsumerLag,
+  EventBus,
+  EventEnvelope,
+  EventHandler,
+  SubscribeOptions,
+  Subscription,
+} from './events.port.js';
 
 export interface MemoryEventBusOptions {
   /**
@@ -107,6 +114,12 @@ export class MemoryEventBus implements EventBus {
     const member = new Member(group, new Set(topics.map((t) => t.name)), options.handler);
     group.join(member, topics, (topic, partition) => this.#startWorker(group, topic, partition));
     return member;
+  }
+
+  async consumerLag(groups: readonly string[]): Promise<ConsumerLag[]> {
+    this.#assertOpen();
+    groups.forEach(assertGroupName);
+    return groups.map((group) => ({ group, lag: this.#groups.get(group)?.lag(this.#topics) ?? 0 }));
   }
 
   async ping(): Promise<void> {
@@ -218,6 +231,21 @@ class Group {
 
   committed(topic: string, partition: number): number | undefined {
     return this.#committed.get(topic)?.[partition];
+  }
+
+  /**
+   * Events past the committed offset on every partition of the group's topics: those waiting
+   * and the one being handled (committed only once its handler resolved). Where the cap dropped
+   * events the group never consumed, it goes on from the oldest one left.
+   */
+  lag(topics: ReadonlyMap<string, TopicLog>): number {
+    let lag = 0;
+    for (const [name, offsets] of this.#committed) {
+      topics.get(name)?.partitions.forEach((log, partition) => {
+        lag += log.end - Math.max(offsets[partition] ?? log.start, log.start);
+      });
+    }
+    return lag;
   }
 
   commit(topic: string, partition: number, offset: number): void {

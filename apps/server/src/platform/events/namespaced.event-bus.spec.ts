@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { EventEnvelope } from './events.port.js';
 import { MemoryEventBus } from './memory.event-bus.js';
@@ -17,7 +17,10 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('NamespacedEventBus', () => {
-  const shared = new MemoryEventBus();
+  let shared: MemoryEventBus;
+  beforeEach(() => {
+    shared = new MemoryEventBus();
+  });
   afterEach(async () => {
     await shared.close().catch(() => undefined);
   });
@@ -48,6 +51,32 @@ describe('NamespacedEventBus', () => {
     expect(seen.production!.map((e) => e.id)).toEqual(['p1']);
     // Handlers see the plain type.
     expect(seen.production![0]!.type).toBe('post.published');
+  });
+
+  it('reports consumer lag under the plain group names, each deployment its own', async () => {
+    const staging = new NamespacedEventBus(shared, 'staging');
+    const production = new NamespacedEventBus(shared, 'production');
+    await staging.ensureTopics(['post.published']);
+    await production.ensureTopics(['post.published']);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await staging.subscribe({ group: 'fanout', topics: ['post.published'], handler: () => gate });
+    await production.subscribe({ group: 'fanout', topics: ['post.published'], handler: () => gate });
+    await staging.publish([event('s1'), event('s2'), event('s3')]);
+    await production.publish([event('p1')]);
+
+    expect(await staging.consumerLag(['fanout', 'feed'])).toEqual([
+      { group: 'fanout', lag: 3 },
+      { group: 'feed', lag: 0 },
+    ]);
+    expect(await production.consumerLag(['fanout'])).toEqual([{ group: 'fanout', lag: 1 }]);
+    // The inner bus sees the namespaced names only.
+    expect(await shared.consumerLag(['fanout', 'staging.fanout'])).toEqual([
+      { group: 'fanout', lag: 0 },
+      { group: 'staging.fanout', lag: 3 },
+    ]);
+    await expect(staging.consumerLag([''])).rejects.toBeInstanceOf(TypeError);
+    release();
   });
 
   it('refuses a namespace Kafka could not name a topic with', () => {

@@ -1,4 +1,5 @@
-import type { EventBus, EventEnvelope, SubscribeOptions, Subscription } from './events.port.js';
+import { assertGroupName } from './event-bus.errors.js';
+import type { ConsumerLag, EventBus, EventEnvelope, SubscribeOptions, Subscription } from './events.port.js';
 
 /**
  * Several deployments sharing one Kafka cluster (staging beside production, or test runs
@@ -37,6 +38,13 @@ export class NamespacedEventBus implements EventBus {
           type: event.type.startsWith(prefix) ? event.type.slice(prefix.length) : event.type,
         }),
     });
+  }
+
+  async consumerLag(groups: readonly string[]): Promise<ConsumerLag[]> {
+    groups.forEach(assertGroupName);
+    const lags = await this.inner.consumerLag(groups.map((group) => this.outward(group)));
+    const byName = new Map(lags.map(({ group, lag }) => [group, lag]));
+    return groups.map((group) => ({ group, lag: byName.get(this.outward(group)) ?? 0 }));
   }
 
   ping(): Promise<void> {

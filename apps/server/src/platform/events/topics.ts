@@ -11,6 +11,7 @@ export const TOPICS = [
   'comment.deleted',
   'follow.created',
   'follow.removed',
+  'impressions.recorded',
 ] as const;
 
 export type Topic = (typeof TOPICS)[number];

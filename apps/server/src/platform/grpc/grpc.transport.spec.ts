@@ -22,6 +22,8 @@ import {
   type UserIdPage,
   type ListFollowingIdsRequest,
   type FolloweeList,
+  type CountUsersRequest,
+  type UserCount,
 } from '../../generated/glimpse/user/v1/user.js';
 import { DomainError, type DomainErrorKind } from '../errors.js';
 import { createLogger, type Logger } from '../logging/logger.js';
@@ -117,6 +119,9 @@ class RecordingUserService implements UserService {
   }
   listFollowingIds(request: ListFollowingIdsRequest): Promise<FolloweeList> {
     return this.#handle('listFollowingIds', request);
+  }
+  countUsers(request: CountUsersRequest): Promise<UserCount> {
+    return this.#handle('countUsers', request);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventBus, EventEnvelope, Subscription } from '../events/events.port.js';
+import type { ConsumerLag, EventBus, EventEnvelope, Subscription } from '../events/events.port.js';
 import { migrate } from '../sql/migrator.js';
 import { PgliteDatabase } from '../sql/pglite.database.js';
 import type { SqlDatabase } from '../sql/sql.port.js';
@@ -35,6 +35,10 @@ class RecordingBus implements EventBus {
   }
 
   subscribe(): Promise<Subscription> {
+    return Promise.reject(new Error('RecordingBus only records what is published'));
+  }
+
+  consumerLag(): Promise<ConsumerLag[]> {
     return Promise.reject(new Error('RecordingBus only records what is published'));
   }
 

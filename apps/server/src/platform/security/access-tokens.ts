@@ -13,7 +13,11 @@ export const MIN_SECRET_BYTES = 32;
 export interface AccessTokenClaims {
   userId: string;
   username: string;
+  /** Operators: the `role: "admin"` claim. Absent means an ordinary user. */
+  admin?: boolean;
 }
+
+const ADMIN_ROLE = 'admin';
 
 export interface SignedAccessToken {
   token: string;
@@ -54,7 +58,10 @@ export class AccessTokens {
 
   async sign(claims: AccessTokenClaims): Promise<SignedAccessToken> {
     const issuedAt = Math.floor(this.now().getTime() / 1000);
-    const token = await new SignJWT({ username: claims.username })
+    const token = await new SignJWT({
+      username: claims.username,
+      ...(claims.admin === true && { role: ADMIN_ROLE }),
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ACCESS_TOKEN_ISSUER)
       .setAudience(ACCESS_TOKEN_AUDIENCE)
@@ -76,11 +83,11 @@ export class AccessTokens {
         currentDate: this.now(),
         requiredClaims: ['sub', 'exp'],
       });
-      const { sub, username } = payload;
+      const { sub, username, role } = payload;
       if (typeof sub !== 'string' || !/^\d+$/.test(sub) || typeof username !== 'string') {
         throw DomainError.unauthenticated('Invalid access token');
       }
-      return { userId: sub, username };
+      return { userId: sub, username, ...(role === ADMIN_ROLE && { admin: true }) };
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw DomainError.unauthenticated('Access token expired');
       if (err instanceof DomainError) throw err;

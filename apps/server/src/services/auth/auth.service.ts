@@ -35,6 +35,8 @@ export interface AuthServiceDeps {
   /** Source of 64-bit time-sortable ids (user ids, token ids, token families). */
   ids: { next(): string };
   refreshTokenTtlSeconds?: number;
+  /** Usernames (lower case) whose access tokens carry the admin role; none by default. */
+  adminUsernames?: readonly string[];
   now?: () => Date;
 }
 
@@ -56,6 +58,7 @@ export class AuthServiceImpl implements AuthService {
   private readonly ids: { next(): string };
   private readonly refreshTokenTtlMs: number;
   private readonly now: () => Date;
+  private readonly adminUsernames: ReadonlySet<string>;
   private dummyHash: Promise<string> | undefined;
 
   constructor(deps: AuthServiceDeps) {
@@ -67,6 +70,7 @@ export class AuthServiceImpl implements AuthService {
     this.ids = deps.ids;
     this.refreshTokenTtlMs = (deps.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS) * 1000;
     this.now = deps.now ?? (() => new Date());
+    this.adminUsernames = new Set(deps.adminUsernames ?? []);
   }
 
   async signup(request: SignupRequest): Promise<Session> {
@@ -135,7 +139,7 @@ export class AuthServiceImpl implements AuthService {
     if (!(await this.refreshTokens.rotate(token.id, now, successor.record))) {
       return this.reuseDetected(token.familyId, now);
     }
-    const access = await this.accessTokens.sign({ userId: account.userId, username: account.username });
+    const access = await this.signAccess(account);
     return { accessToken: access.token, refreshToken: successor.token, expiresIn: access.expiresIn };
   }
 
@@ -190,12 +194,22 @@ export class AuthServiceImpl implements AuthService {
     throw DomainError.unauthenticated('Refresh token reuse detected; the session was revoked');
   }
 
+  /** Admin is decided at every signing, so a name removed from the list loses it at the next refresh. */
+  private signAccess(account: AccountRecord): Promise<SignedAccessToken> {
+    const admin = this.adminUsernames.has(account.username.toLowerCase());
+    return this.accessTokens.sign({
+      userId: account.userId,
+      username: account.username,
+      ...(admin && { admin }),
+    });
+  }
+
   /** A new session: a new refresh token family, and its first token. */
   private async openSession(account: AccountRecord): Promise<Session> {
     const now = this.now();
     const refresh = this.newRefreshToken(account.userId, this.ids.next(), now);
     await this.refreshTokens.insert(refresh.record);
-    const access = await this.accessTokens.sign({ userId: account.userId, username: account.username });
+    const access = await this.signAccess(account);
     return {
       userId: account.userId,
       tokens: { accessToken: access.token, refreshToken: refresh.token, expiresIn: access.expiresIn },

@@ -18,6 +18,8 @@ import {
   type PostRefList,
   type PostService,
   type SettleMediaRequest,
+  type CountPostsRequest,
+  type PostCount,
 } from '../../generated/glimpse/post/v1/post.js';
 import type { Cache } from '../../platform/cache/cache.port.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
@@ -232,6 +234,11 @@ export class PostServiceImpl implements PostService {
     }
     const refs = await this.posts.listRecentPublished(new Date(request.since), postRefLimit(request.limit));
     return { items: refs.map(toPostRef) };
+  }
+
+  async countPosts(_request: CountPostsRequest): Promise<PostCount> {
+    const { count, exact } = await this.posts.countPublished();
+    return { count: String(count), exact };
   }
 
   async settleMedia(request: SettleMediaRequest): Promise<Empty> {

@@ -1,3 +1,4 @@
+import type { RowCount } from '../../platform/sql/row-count.js';
 import {
   MediaStatus,
   type GetMediaBatchRequest,
@@ -210,6 +211,11 @@ export class InMemoryPostsRepository implements PostsRepository {
     post.deletedAt = deletedAt;
     this.outbox.push(event);
     return Promise.resolve(true);
+  }
+
+  countPublished(): Promise<RowCount> {
+    const published = [...this.posts.values()].filter((post) => visible(post, undefined));
+    return Promise.resolve({ count: published.length, exact: true });
   }
 }
 

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Selecta
 
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { appendToOutbox } from '../../platform/outbox/outbox.repository.js';
+import { rowCount, type RowCount } from '../../platform/sql/row-count.js';
 import type { SqlDatabase } from '../../platform/sql/sql.port.js';
 import type { PostDeletedPayload, PostPublishedPayload } from './post.events.js';
 import type { PostState } from './post.rules.js';
@@ -92,6 +93,8 @@ export interface PostsRepository {
   fail(postId: string, reason: string): Promise<boolean>;
   /** Marks the post deleted and appends `event`, both only when it was not deleted yet. */
   softDelete(postId: string, deletedAt: Date, event: EventEnvelope<PostDeletedPayload>): Promise<boolean>;
+  /** Published, not deleted posts (estimated for a large table, see rowCount). */
+  countPublished(): Promise<RowCount>;
 }
 
 /** Thrown inside the insert transaction to roll it back when a media is taken. */
@@ -287,6 +290,18 @@ export class SqlPostsRepository implements PostsRepository {
   }
 
   /** Attaches their media to posts: one query for the whole batch. */
+  countPublished(): Promise<RowCount> {
+    return rowCount(this.db, 'posts.posts', async () => {
+      const row = await this.db
+        .selectFrom('posts.posts')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('status', '=', 'published')
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    });
+  }
+
   private async withMedia(rows: readonly Selectable<PostRow>[]): Promise<PostRecord[]> {
     if (rows.length === 0) return [];
     const media = await this.db

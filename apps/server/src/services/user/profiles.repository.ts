@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 
+import { rowCount, type RowCount } from '../../platform/sql/row-count.js';
 import type { SqlDatabase } from '../../platform/sql/sql.port.js';
 import type { ProfileRow, UsersTables } from './user.tables.js';
 
@@ -46,6 +47,8 @@ export interface ProfilesRepository {
    * ordered by username, after `afterUsername` when given; at most `limit` rows.
    */
   search(prefix: string, afterUsername: string | undefined, limit: number): Promise<SummaryRecord[]>;
+  /** How many profiles exist (estimated for a large table, see rowCount). */
+  count(): Promise<RowCount>;
 }
 
 /** Escapes LIKE's wildcards so user input matches literally (backslash is the escape character). */
@@ -69,6 +72,16 @@ export class SqlProfilesRepository implements ProfilesRepository {
       .returning('user_id')
       .executeTakeFirst();
     return inserted !== undefined;
+  }
+
+  count(): Promise<RowCount> {
+    return rowCount(this.db, 'users.profiles', async () => {
+      const row = await this.db
+        .selectFrom('users.profiles')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    });
   }
 
   async findById(userId: string): Promise<ProfileRecord | undefined> {

@@ -38,6 +38,7 @@ function setup() {
     findSummaries: vi.fn<ProfilesRepository['findSummaries']>().mockResolvedValue([]),
     update: vi.fn<ProfilesRepository['update']>().mockResolvedValue(undefined),
     search: vi.fn<ProfilesRepository['search']>().mockResolvedValue([]),
+    count: vi.fn<ProfilesRepository['count']>().mockResolvedValue({ count: 0, exact: true }),
   };
   const follows: Mocked<FollowsRepository> = {
     follow: vi.fn<FollowsRepository['follow']>().mockResolvedValue({ changed: true, followerCount: '1' }),

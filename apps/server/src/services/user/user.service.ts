@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type {
+  CountUsersRequest,
   CreateProfileRequest,
   FolloweeList,
   FollowRequest,
@@ -11,6 +12,7 @@ import type {
   ListFollowingIdsRequest,
   ListFollowsRequest,
   Profile,
+  UserCount,
   SearchUsersRequest,
   Summary,
   SummaryList,
@@ -238,6 +240,11 @@ export class UserServiceImpl implements UserService {
   }
 
   /** An unknown user follows nobody: an empty list, not NOT_FOUND (it saves the look-up). */
+  async countUsers(_request: CountUsersRequest): Promise<UserCount> {
+    const { count, exact } = await this.profiles.count();
+    return { count: String(count), exact };
+  }
+
   async listFollowingIds(request: ListFollowingIdsRequest): Promise<FolloweeList> {
     if (!isId(request.userId)) return { items: [] };
     const rows = await this.follows.listFollowees(request.userId, MAX_FOLLOWING);

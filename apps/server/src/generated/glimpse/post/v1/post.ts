@@ -19,6 +19,15 @@ export enum PostStatus {
   UNRECOGNIZED = -1,
 }
 
+export interface CountPostsRequest {
+}
+
+export interface PostCount {
+  count: string;
+  /** False when the count is an estimate. */
+  exact: boolean;
+}
+
 export interface Post {
   id: string;
   authorId: string;
@@ -102,6 +111,98 @@ export interface ListRecentPublishedRequest {
   since: string;
   limit: number;
 }
+
+function createBaseCountPostsRequest(): CountPostsRequest {
+  return {};
+}
+
+export const CountPostsRequest: MessageFns<CountPostsRequest> = {
+  encode(_: CountPostsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CountPostsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCountPostsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBasePostCount(): PostCount {
+  return { count: "0", exact: false };
+}
+
+export const PostCount: MessageFns<PostCount> = {
+  encode(message: PostCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.count !== "0") {
+      writer.uint32(8).int64(message.count);
+    }
+    if (message.exact !== false) {
+      writer.uint32(16).bool(message.exact);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.exact = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
 
 function createBasePost(): Post {
   return {
@@ -1029,6 +1130,11 @@ export interface PostService {
    * ready, fails those with a failed media. Idempotent; called on media.ready / media.failed.
    */
   settleMedia(request: SettleMediaRequest): Promise<Empty>;
+  /**
+   * How many posts are published and not deleted, for operators: exact up to 100,000, an
+   * estimate above.
+   */
+  countPosts(request: CountPostsRequest): Promise<PostCount>;
 }
 
 /**
@@ -1130,6 +1236,18 @@ export const PostServiceDefinition = {
       responseType: Empty as typeof Empty,
       responseStream: false,
       options: {},
+    },
+    /**
+     * How many posts are published and not deleted, for operators: exact up to 100,000, an
+     * estimate above.
+     */
+    countPosts: {
+      name: "CountPosts",
+      requestType: CountPostsRequest as typeof CountPostsRequest,
+      requestStream: false,
+      responseType: PostCount as typeof PostCount,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
   },
 } as const;

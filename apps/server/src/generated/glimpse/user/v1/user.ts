@@ -11,6 +11,15 @@ export const protobufPackage = "glimpse.user.v1";
 
 export const protobufFileName = "glimpse/user/v1/user.proto";
 
+export interface CountUsersRequest {
+}
+
+export interface UserCount {
+  count: string;
+  /** False when the count is the planner's estimate. */
+  exact: boolean;
+}
+
 export interface Summary {
   id: string;
   username: string;
@@ -118,6 +127,98 @@ export interface Followee {
 export interface FolloweeList {
   items: Followee[];
 }
+
+function createBaseCountUsersRequest(): CountUsersRequest {
+  return {};
+}
+
+export const CountUsersRequest: MessageFns<CountUsersRequest> = {
+  encode(_: CountUsersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CountUsersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCountUsersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseUserCount(): UserCount {
+  return { count: "0", exact: false };
+}
+
+export const UserCount: MessageFns<UserCount> = {
+  encode(message: UserCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.count !== "0") {
+      writer.uint32(8).int64(message.count);
+    }
+    if (message.exact !== false) {
+      writer.uint32(16).bool(message.exact);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.exact = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
 
 function createBaseSummary(): Summary {
   return { id: "", username: "", displayName: "", avatarMediaId: undefined };
@@ -1339,6 +1440,11 @@ export interface UserService {
    * MAX_FOLLOWING): the feed's celebrity merge and its rebuilds.
    */
   listFollowingIds(request: ListFollowingIdsRequest): Promise<FolloweeList>;
+  /**
+   * How many profiles exist, for operators: exact up to 100,000, the planner's estimate above
+   * (a COUNT(*) over a billion rows is no status figure).
+   */
+  countUsers(request: CountUsersRequest): Promise<UserCount>;
 }
 
 /** Profiles and the follow graph. */
@@ -1446,6 +1552,18 @@ export const UserServiceDefinition = {
       requestType: ListFollowingIdsRequest as typeof ListFollowingIdsRequest,
       requestStream: false,
       responseType: FolloweeList as typeof FolloweeList,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /**
+     * How many profiles exist, for operators: exact up to 100,000, the planner's estimate above
+     * (a COUNT(*) over a billion rows is no status figure).
+     */
+    countUsers: {
+      name: "CountUsers",
+      requestType: CountUsersRequest as typeof CountUsersRequest,
+      requestStream: false,
+      responseType: UserCount as typeof UserCount,
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
