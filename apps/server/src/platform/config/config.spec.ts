@@ -156,6 +156,7 @@ describe('loadConfig', () => {
       jwtSecret: GOOD_SECRET,
       accessTokenTtlSeconds: 60,
       refreshTokenTtlSeconds: 3600,
+      adminUsernames: [],
     });
     expect(config.rateLimit.multiplier).toBe(0.5);
     expect(config.log.level).toBe('silent');

@@ -34,6 +34,22 @@ describe('AccessTokens', () => {
     await expect(tokens.verify(token)).resolves.toEqual(claims);
   });
 
+  it('carries the admin role only when asked, and only a verified token grants it', async () => {
+    const tokens = new AccessTokens({ secret });
+    const admin = await tokens.sign({ ...claims, admin: true });
+    expect(decodeJwt(admin.token)).toMatchObject({ role: 'admin' });
+    await expect(tokens.verify(admin.token)).resolves.toEqual({ ...claims, admin: true });
+    expect(decodeJwt((await tokens.sign(claims)).token)).not.toHaveProperty('role');
+    const forged = await new SignJWT({ username: 'ada', role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('glimpse')
+      .setAudience('glimpse-api')
+      .setSubject(claims.userId)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('another-secret-that-is-at-least-32-bytes'));
+    await expectUnauthenticated(tokens.verify(forged.toString()), 'Invalid access token');
+  });
+
   it('gives every token its own jti', async () => {
     const tokens = new AccessTokens({ secret });
     const first = decodeJwt((await tokens.sign(claims)).token);

@@ -23,7 +23,7 @@ const ada: AccountRecord = {
   passwordHash: 'hashed:correct horse',
 };
 
-function setup() {
+function setup(options: { adminUsernames?: string[] } = {}) {
   const accounts: Mocked<AccountsRepository> = {
     insert: vi.fn<AccountsRepository['insert']>().mockResolvedValue(true),
     findById: vi.fn<AccountsRepository['findById']>().mockResolvedValue(undefined),
@@ -69,6 +69,7 @@ function setup() {
     accessTokens,
     ids,
     refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
+    ...(options.adminUsernames && { adminUsernames: options.adminUsernames }),
     now: () => NOW,
   });
   return { service, accounts, refreshTokens, users, hasher, ids };
@@ -298,6 +299,21 @@ describe('AuthServiceImpl', () => {
         userId: '1001',
         username: 'ada',
       });
+    });
+
+    it('gives the admin role to the configured usernames only', async () => {
+      const admins = setup({ adminUsernames: ['ada'] });
+      admins.accounts.findByUsername.mockResolvedValue(ada);
+      const session = await admins.service.login({ login: 'ada', password: 'correct horse' });
+      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toEqual({
+        userId: '1001',
+        username: 'ada',
+        admin: true,
+      });
+      const others = setup({ adminUsernames: ['grace'] });
+      others.accounts.findByUsername.mockResolvedValue(ada);
+      const plain = await others.service.login({ login: 'ada', password: 'correct horse' });
+      expect(await accessTokens.verify(plain.tokens?.accessToken ?? '')).not.toHaveProperty('admin');
     });
 
     it('accepts the email case-insensitively', async () => {

@@ -66,6 +66,18 @@ export function describePostScenarios(name: string, open: () => Promise<SqlDatab
       await db?.close();
     });
 
+    it('counts published posts only, exactly while the table is small', async () => {
+      const before = await posts.countPosts({});
+      expect(before.exact).toBe(true);
+      const author = ids.next();
+      const published = await postWith(author, [MediaStatus.MEDIA_STATUS_READY]);
+      await postWith(author, [MediaStatus.MEDIA_STATUS_PROCESSING]);
+      const deleted = await postWith(author, [MediaStatus.MEDIA_STATUS_READY]);
+      await posts.deletePost({ postId: deleted.id, authorId: author });
+      expect(published.status).toBe(PostStatus.POST_STATUS_PUBLISHED);
+      expect(await posts.countPosts({})).toEqual({ count: String(Number(before.count) + 1), exact: true });
+    });
+
     it('publishes a post whose photos are ready at once, announced exactly once', async () => {
       const author = ids.next();
       const photos = [media.add(author), media.add(author)];

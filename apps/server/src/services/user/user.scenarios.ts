@@ -80,6 +80,12 @@ export function describeUserScenarios(name: string, open: () => Promise<SqlDatab
       expect(taken.errors).toEqual([{ path: 'username', message: 'is already taken' }]);
     });
 
+    it('counts profiles, exactly while the table is small', async () => {
+      const before = Number((await users.countUsers({})).count);
+      await person('counted');
+      expect(await users.countUsers({})).toEqual({ count: String(before + 1), exact: true });
+    });
+
     it('updates the profile and serves summaries in request order', async () => {
       const userId = await person('updater');
       const updated = await users.updateProfile({
