@@ -1031,111 +1031,6 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       });
     });
 
-    describe('pub/sub', () => {
-      it('delivers published messages to a subscriber', async () => {
-        const channel = key('channel');
-        const received: string[] = [];
-        const unsubscribe = await cache.subscribe(channel, (message) => received.push(message));
-        await cache.publish(channel, 'one');
-        await cache.publish(channel, 'two — 😀');
-        // Redis Cluster may reorder messages published through different nodes.
-        await eventually(() => received.length === 2, 'two messages');
-        expect([...received].sort()).toEqual(['one', 'two — 😀']);
-        await unsubscribe();
-      });
-
-      it('delivers outside the call to publish', async () => {
-        const channel = key('async');
-        let publishing = false;
-        let deliveredDuringPublish: boolean | undefined;
-        const unsubscribe = await cache.subscribe(channel, () => {
-          deliveredDuringPublish = publishing;
-        });
-        publishing = true;
-        const published = cache.publish(channel, 'm');
-        publishing = false;
-        await published;
-        await eventually(() => deliveredDuringPublish !== undefined, 'the message');
-        expect(deliveredDuringPublish).toBe(false);
-        await unsubscribe();
-      });
-
-      it('delivers to every subscriber of a channel, and unsubscribing one keeps the other', async () => {
-        const channel = key('fanout');
-        const first: string[] = [];
-        const second: string[] = [];
-        const unsubscribeFirst = await cache.subscribe(channel, (message) => first.push(message));
-        const unsubscribeSecond = await cache.subscribe(channel, (message) => second.push(message));
-        await cache.publish(channel, 'both');
-        await eventually(() => first.length === 1 && second.length === 1, 'both subscribers to receive');
-        await unsubscribeFirst();
-        await cache.publish(channel, 'second only');
-        await eventually(() => second.length === 2, 'the remaining subscriber to receive');
-        expect(first).toEqual(['both']);
-        expect(second).toEqual(['both', 'second only']);
-        await unsubscribeSecond();
-      });
-
-      it('stops delivery once the last subscriber unsubscribes, and can subscribe again', async () => {
-        const channel = key('stop');
-        const probe = key('probe');
-        const stopped: string[] = [];
-        const probed: string[] = [];
-        const unsubscribe = await cache.subscribe(channel, (message) => stopped.push(message));
-        const unsubscribeProbe = await cache.subscribe(probe, (message) => probed.push(message));
-        await cache.publish(channel, 'before');
-        await eventually(() => stopped.length === 1, 'the first message');
-        await unsubscribe();
-        await unsubscribe();
-        await cache.publish(channel, 'after');
-        // Published later on another channel: once it has arrived, 'after' had its chance.
-        await cache.publish(probe, 'probe');
-        await eventually(() => probed.length === 1, 'the probe message');
-        await sleep(50);
-        expect(stopped).toEqual(['before']);
-
-        const again: string[] = [];
-        const unsubscribeAgain = await cache.subscribe(channel, (message) => again.push(message));
-        await cache.publish(channel, 'again');
-        await eventually(() => again.length === 1, 'delivery after subscribing again');
-        expect(stopped).toEqual(['before']);
-        await unsubscribeAgain();
-        await unsubscribeProbe();
-      });
-
-      it('keeps channels apart', async () => {
-        const left = key('left');
-        const right = key('right');
-        const received: string[] = [];
-        const unsubscribeLeft = await cache.subscribe(left, (message) => received.push(`left:${message}`));
-        const unsubscribeRight = await cache.subscribe(right, (message) => received.push(`right:${message}`));
-        await cache.publish(right, 'r');
-        await cache.publish(left, 'l');
-        await eventually(() => received.length === 2, 'one message per channel');
-        expect([...received].sort()).toEqual(['left:l', 'right:r']);
-        await unsubscribeLeft();
-        await unsubscribeRight();
-      });
-
-      it('keeps delivering to other handlers when one throws', async () => {
-        const channel = key('throwing');
-        const received: string[] = [];
-        const unsubscribeThrower = await cache.subscribe(channel, () => {
-          throw new Error('handler failure (expected by the test)');
-        });
-        const unsubscribe = await cache.subscribe(channel, (message) => received.push(message));
-        await cache.publish(channel, 'x');
-        await cache.publish(channel, 'y');
-        await eventually(() => received.length === 2, 'both messages despite the throwing handler');
-        await unsubscribeThrower();
-        await unsubscribe();
-      });
-
-      it('publishes to a channel nobody listens to', async () => {
-        await expect(cache.publish(key('nobody'), 'lost')).resolves.toBeUndefined();
-      });
-    });
-
     describe('lifecycle', () => {
       it('answers ping', async () => {
         await expect(cache.ping()).resolves.toBeUndefined();
@@ -1148,7 +1043,6 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
           await other.cache.close();
           await expect(other.cache.get(key('closed'))).rejects.toThrow();
           await expect(other.cache.ping()).rejects.toThrow();
-          await expect(other.cache.subscribe(key('closed'), () => undefined)).rejects.toThrow();
           await expect(other.cache.getMany([key('closed')])).rejects.toThrow();
           await expect(other.cache.zRemFromMany([key('closed')], [])).rejects.toThrow();
           await expect(other.cache.zAddReplacing(key('closed'), [])).rejects.toThrow();

@@ -54,8 +54,6 @@ export interface ReplaceOptions {
   keepHighest?: number;
 }
 
-export type MessageHandler = (message: string) => void;
-
 export interface Cache {
   get(key: string): Promise<string | null>;
   /** Returns false when `onlyIfAbsent` was set and the key already existed. */
@@ -116,10 +114,6 @@ export interface Cache {
    * key still exists, as an empty sorted set.
    */
   zAddReplacing(key: string, entries: readonly ScoredMember[], options?: ReplaceOptions): Promise<void>;
-
-  publish(channel: string, message: string): Promise<void>;
-  /** Resolves once the subscription is active; the returned function unsubscribes. */
-  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
 
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type {
   Cache,
   CacheEntry,
-  MessageHandler,
   RangeByScoreOptions,
   ReplaceOptions,
   ScoredMember,
@@ -26,8 +25,6 @@ import {
 export interface MemoryCacheOptions {
   /** How often expired keys nobody reads again are dropped (default 1000 ms). */
   sweepIntervalMs?: number;
-  /** Receives errors thrown by pub/sub handlers, which must not stop delivery to the others. */
-  onError?: (err: Error) => void;
 }
 
 type StoredValue =
@@ -45,10 +42,6 @@ interface Entry {
   expiresAt: number | null;
 }
 
-interface Subscription {
-  readonly handler: MessageHandler;
-}
-
 /** What Redis's INCRBY accepts as an integer: no sign on zero, no leading zeros, no spaces. */
 const INTEGER_TEXT = /^(?:0|-?[1-9][0-9]*)$/;
 
@@ -58,13 +51,10 @@ const INTEGER_TEXT = /^(?:0|-?[1-9][0-9]*)$/;
  */
 export class MemoryCache implements Cache {
   private readonly entries = new Map<string, Entry>();
-  private readonly channels = new Map<string, Set<Subscription>>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly onError: (err: Error) => void;
   private closed = false;
 
   constructor(options: MemoryCacheOptions = {}) {
-    this.onError = options.onError ?? (() => undefined);
     const sweepIntervalMs = options.sweepIntervalMs ?? 1000;
     assertPositiveMs(sweepIntervalMs, 'sweepIntervalMs');
     this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
@@ -271,31 +261,6 @@ export class MemoryCache implements Cache {
     return this.op(() => this.live(key) !== undefined);
   }
 
-  publish(channel: string, message: string): Promise<void> {
-    return this.op(() => {
-      // Redis delivers on another connection's read, never inside PUBLISH; a handler that runs
-      // synchronously here would see state its publisher has not finished writing.
-      setImmediate(() => this.deliver(channel, message));
-    });
-  }
-
-  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
-    return this.op(() => {
-      const subscription: Subscription = { handler };
-      let subscriptions = this.channels.get(channel);
-      if (!subscriptions) {
-        subscriptions = new Set();
-        this.channels.set(channel, subscriptions);
-      }
-      subscriptions.add(subscription);
-      return () => {
-        const current = this.channels.get(channel);
-        if (current?.delete(subscription) && current.size === 0) this.channels.delete(channel);
-        return Promise.resolve();
-      };
-    });
-  }
-
   ping(): Promise<void> {
     return this.op(() => undefined);
   }
@@ -305,22 +270,8 @@ export class MemoryCache implements Cache {
       this.closed = true;
       clearInterval(this.sweeper);
       this.entries.clear();
-      this.channels.clear();
     }
     return Promise.resolve();
-  }
-
-  private deliver(channel: string, message: string): void {
-    if (this.closed) return;
-    // Handlers present at delivery time, as with Redis, where the message reaches whoever the
-    // subscriber connection dispatches to when it arrives.
-    for (const { handler } of [...(this.channels.get(channel) ?? [])]) {
-      try {
-        handler(message);
-      } catch (err) {
-        this.onError(err instanceof Error ? err : new Error(String(err)));
-      }
-    }
   }
 
   /** The entry under `key` unless it has expired (then it is dropped, as Redis does on access). */

@@ -80,46 +80,6 @@ describe('RedisCache (standalone)', () => {
     }
   });
 
-  it('isolates pub/sub channels of caches with different prefixes', async () => {
-    const otherPrefix = `test:cache:${randomUUID()}:`;
-    const other = await connectWithPrefix(otherPrefix);
-    try {
-      const mine: string[] = [];
-      const theirs: string[] = [];
-      const unsubscribeMine = await cache.subscribe('shared-name', (m) => mine.push(m));
-      const unsubscribeTheirs = await other.subscribe('shared-name', (m) => theirs.push(m));
-      await cache.publish('shared-name', 'for mine');
-      await other.publish('shared-name', 'for theirs');
-      await eventually(() => mine.length === 1 && theirs.length === 1, 'one message each');
-      expect(mine).toEqual(['for mine']);
-      expect(theirs).toEqual(['for theirs']);
-      await unsubscribeMine();
-      await unsubscribeTheirs();
-    } finally {
-      await other.close();
-    }
-  });
-
-  it('reports errors thrown by pub/sub handlers to onError', async () => {
-    const errors: Error[] = [];
-    const prefix = `test:cache:${randomUUID()}:`;
-    const reporting = await connectOrFail(
-      { url: REDIS_URL, keyPrefix: prefix, onError: (e) => errors.push(e) },
-      REDIS_URL,
-      HINT,
-    );
-    try {
-      await reporting.subscribe('c', () => {
-        throw new Error('handler failure (expected by the test)');
-      });
-      await reporting.publish('c', 'm');
-      await eventually(() => errors.length === 1, 'the handler error to be reported');
-      expect(errors[0]?.message).toBe('handler failure (expected by the test)');
-    } finally {
-      await reporting.close();
-    }
-  });
-
   it('needs exactly one of url and clusterNodes', async () => {
     await expect(RedisCache.connect({})).rejects.toThrow(/exactly one/);
     await expect(RedisCache.connect({ url: REDIS_URL, clusterNodes: ['127.0.0.1:7001'] })).rejects.toThrow(
@@ -147,8 +107,6 @@ describe('RedisCache when nothing listens', () => {
       await expect(cache.setMany([{ key: 'k', value: 'v' }])).rejects.toThrow();
       await expect(cache.zAddToExisting(['k', 'l'], { member: 'm', score: 1 }, 10)).rejects.toThrow();
       await expect(cache.zAddReplacing('k', [])).rejects.toThrow();
-      await expect(cache.publish('c', 'm')).rejects.toThrow();
-      await expect(cache.subscribe('c', () => undefined)).rejects.toThrow();
       // It keeps trying to reconnect, and every failure goes to onError, not to an 'error' event.
       await eventually(() => errors.length >= 3, 'repeated reconnection errors');
       expect(errors.some((e) => /ECONNREFUSED/.test(e.message))).toBe(true);
@@ -177,7 +135,7 @@ describe('RedisCache during an outage', () => {
   let redis: PrivateRedis | undefined;
   afterAll(() => redis?.stop());
 
-  it('fails fast while Redis is down, then reconnects and resubscribes when it is back', async () => {
+  it('fails fast while Redis is down, then reconnects when it is back', async () => {
     redis = await PrivateRedis.onFreePort();
     redis.start();
     const errors: Error[] = [];
@@ -185,27 +143,15 @@ describe('RedisCache during an outage', () => {
     try {
       await eventually(() => succeeds(cache.ping()), 'the private redis-server to answer');
       await cache.set('k', 'v');
-      const received: string[] = [];
-      await cache.subscribe('c', (m) => received.push(m));
 
       await redis.stop();
       await eventually(async () => !(await succeeds(cache.get('k'))), 'calls to fail once Redis is gone');
       await expect(cache.incrBy('n', 1)).rejects.toThrow();
-      await expect(cache.publish('c', 'lost')).rejects.toThrow();
 
       redis.start();
       await eventually(() => succeeds(cache.ping()), 'the cache to reconnect', 15_000);
       // A restarted Redis without persistence comes back empty.
       expect(await cache.get('k')).toBeNull();
-      await eventually(
-        async () => {
-          await succeeds(cache.publish('c', 'back'));
-          return received.includes('back');
-        },
-        'the subscription to be restored',
-        15_000,
-      );
-      expect(received).not.toContain('lost');
       expect(errors.length).toBeGreaterThan(0);
     } finally {
       await cache.close();
@@ -225,7 +171,7 @@ describe('RedisCache on close', () => {
     return Number(/^connected_clients:(\d+)/m.exec(await client.info('clients'))?.[1]);
   }
 
-  it('leaves no connection behind when closed while its first subscription is being set up', async () => {
+  it('leaves no connection behind once closed', async () => {
     redis = await PrivateRedis.onFreePort();
     redis.start();
     const observer = new Redis(redis.url).on('error', () => undefined);
@@ -233,16 +179,10 @@ describe('RedisCache on close', () => {
     await eventually(() => succeeds(observer.ping()), 'the private redis-server to answer');
 
     const cache = await RedisCache.connect({ url: redis.url });
-    // Settled into a value at once: it rejects while close() is still being awaited.
-    const subscribing = cache
-      .subscribe('c', () => undefined)
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+    await cache.ping();
+    expect(await connectedClients(observer)).toBe(2);
     await cache.close();
-    expect(await subscribing).toMatchObject({ message: 'Cache is closed' });
-    // Only the observer's own connection is left: neither the cache's nor a subscriber's.
-    await eventually(async () => (await connectedClients(observer)) === 1, 'the cache connections to go');
+    // Only the observer's own connection is left.
+    await eventually(async () => (await connectedClients(observer)) === 1, 'the cache connection to go');
   });
 });

@@ -4,7 +4,6 @@ import type { ChainableCommander, ClientContext, RedisCommander, Result } from '
 import type {
   Cache,
   CacheEntry,
-  MessageHandler,
   RangeByScoreOptions,
   ReplaceOptions,
   ScoredMember,
@@ -27,13 +26,13 @@ export interface RedisCacheOptions {
   url?: string;
   /** Redis Cluster startup nodes as `host:port`; the rest of the cluster is discovered. */
   clusterNodes?: string[];
-  /** Prepended to every key and every pub/sub channel. */
+  /** Prepended to every key. */
   keyPrefix?: string;
   /** Longest any call may take before it rejects (default 1000 ms). */
   commandTimeoutMs?: number;
   /** Longest `connect()` waits for the first connection, and each TCP connect attempt (default 2000 ms). */
   connectTimeoutMs?: number;
-  /** Connection errors and errors thrown by pub/sub handlers; without it they are dropped. */
+  /** Connection errors; without it they are dropped. */
   onError?: (err: Error) => void;
 }
 
@@ -112,16 +111,6 @@ const PIPELINE_CHUNK = 1000;
 /** Redis appends where a script failed; callers match on Redis's message, as for plain commands. */
 const SCRIPT_ERROR_SUFFIX = / script: [0-9a-f]+, on @user_script:\d+\.$/;
 
-interface Subscription {
-  readonly handler: MessageHandler;
-}
-
-interface ChannelState {
-  readonly subscriptions: Set<Subscription>;
-  /** The SUBSCRIBE every subscriber to this channel waits for. */
-  readonly active: Promise<void>;
-}
-
 /**
  * The cache on Redis or Redis Cluster (ioredis). Built to degrade rather than hang: while Redis is
  * unreachable every call rejects at once (no offline queue), a call that gets no reply rejects
@@ -132,14 +121,9 @@ export class RedisCache implements Cache {
   private readonly commands: Commands;
   /** Prepended by ioredis to every key; the batches need it to tell which node owns a key. */
   private readonly keyPrefix: string;
-  private readonly channelPrefix: string;
   private readonly commandTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly onError: (err: Error) => void;
-  private readonly channels = new Map<string, ChannelState>();
-  private subscriber: Promise<Client> | undefined;
-  /** Serialises SUBSCRIBE/UNSUBSCRIBE so they reach Redis in the order they were asked for. */
-  private subscriberQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   /**
@@ -159,7 +143,6 @@ export class RedisCache implements Cache {
     assertPositiveMs(this.commandTimeoutMs, 'commandTimeoutMs');
     assertPositiveMs(this.connectTimeoutMs, 'connectTimeoutMs');
     this.keyPrefix = options.keyPrefix ?? '';
-    this.channelPrefix = this.keyPrefix;
     const onError = options.onError ?? (() => undefined);
     this.onError = (err) => {
       try {
@@ -368,50 +351,6 @@ export class RedisCache implements Cache {
     return (await this.run('EXISTS', () => this.commands.exists(key))) === 1;
   }
 
-  async publish(channel: string, message: string): Promise<void> {
-    await this.run('PUBLISH', () => this.commands.publish(this.channelPrefix + channel, message));
-  }
-
-  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
-    if (this.closed) throw closedError();
-    const name = this.channelPrefix + channel;
-    const subscription: Subscription = { handler };
-    let state = this.channels.get(name);
-    if (!state) {
-      const active = this.onSubscriber('SUBSCRIBE', async (subscriber) => {
-        await asCommands(subscriber).subscribe(name);
-      });
-      state = { subscriptions: new Set(), active };
-      this.channels.set(name, state);
-    }
-    const joined = state;
-    joined.subscriptions.add(subscription);
-    try {
-      await joined.active;
-    } catch (err) {
-      joined.subscriptions.delete(subscription);
-      // The next subscriber tries a fresh SUBSCRIBE rather than inheriting this failure.
-      if (this.channels.get(name) === joined) this.channels.delete(name);
-      throw err;
-    }
-
-    let subscribed = true;
-    return async () => {
-      if (!subscribed) return;
-      subscribed = false;
-      joined.subscriptions.delete(subscription);
-      if (joined.subscriptions.size > 0 || this.channels.get(name) !== joined || this.closed) return;
-      this.channels.delete(name);
-      try {
-        await this.onSubscriber('UNSUBSCRIBE', (subscriber) => asCommands(subscriber).unsubscribe(name));
-      } catch (err) {
-        // The handler is already gone, which is all the caller asked for; a channel left
-        // subscribed on the server only costs messages that are dropped on arrival.
-        this.onError(asError(err));
-      }
-    };
-  }
-
   async ping(): Promise<void> {
     await this.run('PING', () => this.commands.ping());
   }
@@ -419,10 +358,7 @@ export class RedisCache implements Cache {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.channels.clear();
-    const clients: Client[] = [this.client];
-    if (this.subscriber) clients.push(await this.subscriber);
-    await Promise.all(clients.map((client) => this.shutdown(client)));
+    await this.shutdown(this.client);
   }
 
   private createClient(options: RedisCacheOptions): Client {
@@ -464,48 +400,6 @@ export class RedisCache implements Cache {
     // An 'error' event without a listener is thrown by EventEmitter and would kill the process.
     client.on('error', (err: unknown) => this.onError(asError(err)));
     return client;
-  }
-
-  /** Pub/sub needs a connection of its own: a subscribed connection refuses other commands. */
-  private subscriberClient(): Promise<Client> {
-    this.subscriber ??= (async () => {
-      let subscriber: Client;
-      if (this.client instanceof Cluster) {
-        subscriber = this.client.duplicate();
-        subscriber.on('node error', (err: unknown) => this.onError(asError(err)));
-      } else {
-        subscriber = this.client.duplicate();
-      }
-      subscriber.on('error', (err: unknown) => this.onError(asError(err)));
-      subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
-      await firstConnection(subscriber, this.connectTimeoutMs);
-      return subscriber;
-    })();
-    return this.subscriber;
-  }
-
-  private onSubscriber<T>(operation: string, command: (subscriber: Client) => Promise<T>): Promise<T> {
-    const result = this.subscriberQueue.then(async () => {
-      // Checked before the subscriber connection exists: one created after close() had looked
-      // for it would never be closed, and would keep reconnecting for the life of the process.
-      if (this.closed) throw closedError();
-      const subscriber = await this.subscriberClient();
-      return this.run(operation, () => command(subscriber));
-    });
-    this.subscriberQueue = result.catch(() => undefined);
-    return result;
-  }
-
-  private dispatch(channel: string, message: string): void {
-    const state = this.channels.get(channel);
-    if (!state) return;
-    for (const { handler } of [...state.subscriptions]) {
-      try {
-        handler(message);
-      } catch (err) {
-        this.onError(asError(err));
-      }
-    }
   }
 
   /** `run` for a Lua script, whose errors read like the plain command's. */
@@ -591,7 +485,7 @@ export class RedisCache implements Cache {
   /**
    * Runs one command with a hard deadline. ioredis's own `commandTimeout` covers a command sent
    * on a connection, but a Cluster can hold a command longer (redirections, retries while a
-   * node fails over, the subscriber's queue): no call may outlive `commandTimeoutMs`.
+   * node fails over): no call may outlive `commandTimeoutMs`.
    */
   private withDeadline<T>(operation: string, command: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -625,10 +519,6 @@ export class RedisCache implements Cache {
 interface Indexed<T> {
   readonly item: T;
   readonly index: number;
-}
-
-function asCommands(client: Client): Commands {
-  return client;
 }
 
 /** Resolves on the first 'ready' or 'error' (or after `timeoutMs`); never rejects. */
