@@ -106,3 +106,32 @@ create table notifications.processed_events (
 
 -- prune: records older than the bus's redelivery window.
 create index processed_events_processed_at_idx on notifications.processed_events (processed_at);
+
+-- What removals withdrew. A removal travels on a topic of its own (like.removed, follow.removed,
+-- comment.deleted, post.deleted) and Kafka orders nothing across topics, so it may be consumed
+-- before the creation it undoes. Every removal records its withdrawal here, under the
+-- recipient's lock, and a creation that finds one is not applied:
+-- - like, follow: one per (target, actor), at the time of the newest removal; a creation at or
+--   before that time is withdrawn, a newer one (a like again after the unlike) is not;
+-- - comment: a deleted comment never comes back, whatever the times;
+-- - post: nothing about a deleted post is notified any more, whoever acted.
+-- No content is kept: a comment consumed after its deletion is never stored at all.
+create table notifications.withdrawals (
+  recipient_id bigint not null,
+  kind text not null,
+  -- The post (like, post) or the comment (comment); 0 for a follow, whose target is the recipient.
+  target_id bigint not null,
+  -- Who withdrew (like, follow); 0 for a comment or a post, which withdraw whoever acted.
+  actor_id bigint not null,
+  -- The newest removal's own time (its payload's removedAt or deletedAt).
+  occurred_at timestamptz not null,
+  -- When the newest removal was applied: what prune goes by, as for processed_events, so that a
+  -- removal consumed late keeps its withdrawal for the whole redelivery window.
+  recorded_at timestamptz not null,
+  -- Every creation looks up its withdrawals by this key: one or two point reads.
+  primary key (recipient_id, kind, target_id, actor_id),
+  constraint withdrawals_kind_check check (kind in ('like', 'follow', 'comment', 'post'))
+);
+
+-- prune: withdrawals older than the bus's redelivery window.
+create index withdrawals_recorded_at_idx on notifications.withdrawals (recorded_at);

@@ -73,22 +73,32 @@ export function startBackgroundJobs(deps: BackgroundJobDependencies): () => Prom
     stops.push(() => reconciler.stop());
   }
 
-  // Removed notifications and records of processed events outlive any redelivery by far.
+  // Removed notifications, tombstones and records of processed events outlive any redelivery
+  // by far; so do the analytics' dedup records. Both prune in bounded batches.
   const notifications = services.local.notification;
   if (notifications) {
-    const pruning = new PeriodicTask(async () => {
-      try {
-        const pruned = await notifications.prune(new Date(Date.now() - NOTIFICATION_PRUNE_AGE_MS));
-        logger.debug({ pruned }, 'notifications pruned');
-      } catch (err) {
-        logger.warn({ err }, 'notification pruning failed; will retry');
-      }
-    }, PRUNE_INTERVAL_MS);
-    pruning.start();
-    stops.push(() => pruning.stop());
+    stops.push(
+      schedulePruning('notifications', logger, () =>
+        notifications.prune(new Date(Date.now() - NOTIFICATION_PRUNE_AGE_MS)),
+      ),
+    );
   }
+  const analytics = services.local.analytics;
+  if (analytics) stops.push(schedulePruning('analytics', logger, () => analytics.prune()));
 
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };
+}
+
+function schedulePruning(what: string, logger: Logger, prune: () => Promise<unknown>): () => Promise<void> {
+  const task = new PeriodicTask(async () => {
+    try {
+      logger.debug({ pruned: await prune() }, `${what} pruned`);
+    } catch (err) {
+      logger.warn({ err }, `${what} pruning failed; will retry`);
+    }
+  }, PRUNE_INTERVAL_MS);
+  task.start();
+  return () => task.stop();
 }

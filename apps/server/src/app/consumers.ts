@@ -23,7 +23,6 @@ import { POST_COUNT_TOPICS, PostCountsConsumer } from '../services/user/post-cou
 import { SqlPostCountsRepository } from '../services/user/post-counts.repository.js';
 import { CONSUMER_GROUPS } from './consumer-groups.js';
 import type { RolePlan } from './roles.js';
-import { PeriodicTask } from '../platform/lifecycle/periodic-task.js';
 import type { Services } from './services.js';
 
 export interface ConsumerDependencies {
@@ -38,8 +37,6 @@ export interface ConsumerDependencies {
   metrics: Metrics;
   logger: Logger;
 }
-
-const ANALYTICS_PRUNE_INTERVAL_MS = 5 * 60 * 1000;
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined)
@@ -146,16 +143,6 @@ export async function startConsumers(deps: ConsumerDependencies): Promise<Subscr
       posts: required(deps.services.posts, 'the post service'),
       onMalformed: onMalformed(CONSUMER_GROUPS.analytics),
     });
-    // Dedup records of impressions can match for two hours only: pruned often, in small bites.
-    const pruning = new PeriodicTask(
-      () =>
-        consumer
-          .prune()
-          .catch((err: unknown) => deps.logger.warn({ err }, 'analytics pruning failed; will retry')),
-      ANALYTICS_PRUNE_INTERVAL_MS,
-    );
-    pruning.start();
-    resources.push({ close: () => pruning.stop() });
     wanted.push({ group: CONSUMER_GROUPS.analytics, topics: ANALYTICS_TOPICS, handler: consumer.handle });
   }
 

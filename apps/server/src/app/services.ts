@@ -170,7 +170,6 @@ export function createServices(deps: ServiceDependencies): Services {
       accessTokens: deps.accessTokens,
       ids,
       refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
-      adminUsernames: config.auth.adminUsernames,
     });
   } else if (authNeeded) {
     auth = remote('auth', AuthServiceDefinition);

@@ -15,6 +15,8 @@ export interface ApiTarget {
   baseUrl: string;
   /** The event bus the target publishes to, to observe events the API caused. */
   bus: EventBus;
+  /** Gives an account the admin role, as an operator would (`npm run admin -- grant`). */
+  grantAdmin(username: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -624,6 +626,10 @@ export function describeApiSuite(name: string, start: () => Promise<ApiTarget>):
     describeFeedScenarios(() => ({ api, signup }));
     describeEngagementScenarios(() => ({ api, signup }));
     describeNotificationScenarios(() => ({ api, bus: target.bus, signup, waitForEvent }));
-    describeAnalyticsScenarios(() => ({ api, signup }));
+    describeAnalyticsScenarios(() => ({
+      api,
+      signup,
+      grantAdmin: (username) => target.grantAdmin(username),
+    }));
   });
 }

@@ -1,9 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const SERVER_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const ADMIN_JS = fileURLToPath(new URL('../../dist/admin.js', import.meta.url));
+
+/** `npm run admin -- grant <username>` itself (the built CLI), on a PostgreSQL database. */
+export async function grantAdminWithCli(databaseUrl: string, username: string): Promise<void> {
+  const { stdout } = await promisify(execFile)(process.execPath, [ADMIN_JS, 'grant', username], {
+    cwd: SERVER_ROOT,
+    env: cleanEnv({ DATABASE_URL: databaseUrl }),
+  });
+  if (!stdout.includes('granted')) throw new Error(`admin CLI said: ${stdout}`);
+}
 
 /** Environment for a child server: nothing inherited that would point it at real servers. */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {

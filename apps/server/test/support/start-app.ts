@@ -8,9 +8,11 @@ import path from 'node:path';
 import { startApplication, type RunningApplication } from '../../src/app/application.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
+import { AccountRoles } from '../../src/services/auth/account-roles.js';
+import { SqlAccountsRepository } from '../../src/services/auth/accounts.repository.js';
+import { grantAdminWithCli } from './server-process.js';
 import { S3_TEST_CREDENTIALS, S3_TEST_REGION, startS3 } from '../../src/platform/storage/s3rver.testing.js';
 import type { ApiTarget } from '../api/api.scenarios.js';
-import { TEST_ADMIN_USERNAME } from '../api/analytics.scenarios.js';
 import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 
@@ -26,7 +28,6 @@ const TEST_ENV = {
   MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
   FANOUT_FOLLOWER_THRESHOLD: String(TEST_FANOUT_FOLLOWER_THRESHOLD),
   EXPLORE_REFRESH_SECONDS: '1',
-  ADMIN_USERNAMES: TEST_ADMIN_USERNAME,
   // Short, so that streams catch up quickly when a test takes pub/sub away.
   SSE_HEARTBEAT_SECONDS: '2',
 };
@@ -35,13 +36,18 @@ export interface StartedApp extends ApiTarget {
   app: RunningApplication;
 }
 
-function asTarget(app: RunningApplication, cleanup: () => Promise<void>): StartedApp {
+function asTarget(
+  app: RunningApplication,
+  grantAdmin: (username: string) => Promise<void>,
+  cleanup: () => Promise<void>,
+): StartedApp {
   if (!app.url || !app.infrastructure.bus)
     throw new Error('the monolith did not start its gateway and event bus');
   return {
     app,
     baseUrl: app.url,
     bus: app.infrastructure.bus,
+    grantAdmin,
     close: async () => {
       await app.close();
       await cleanup();
@@ -53,7 +59,15 @@ function asTarget(app: RunningApplication, cleanup: () => Promise<void>): Starte
 export async function startEmbeddedApp(env: Record<string, string> = {}): Promise<StartedApp> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'glimpse-test-'));
   const app = await startApplication(loadConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env }));
-  return asTarget(app, () => rm(dataDir, { recursive: true, force: true }));
+  // PGlite is open in this process alone: the role is granted through it, as the CLI would.
+  const sql = app.infrastructure.sql;
+  if (!sql) throw new Error('the monolith did not open its database');
+  const roles = new AccountRoles(new SqlAccountsRepository(sql));
+  return asTarget(
+    app,
+    (username) => roles.setAdmin(username, true),
+    () => rm(dataDir, { recursive: true, force: true }),
+  );
 }
 
 /**
@@ -86,11 +100,15 @@ export async function startRealApp(env: Record<string, string> = {}): Promise<St
       ...env,
     }),
   );
-  return asTarget(app, async () => {
-    await database.drop();
-    await s3.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  return asTarget(
+    app,
+    (username) => grantAdminWithCli(database.url, username),
+    async () => {
+      await database.drop();
+      await s3.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  );
 }
 
 function kafkaNamespace(): { KAFKA_CLIENT_ID: string; KAFKA_NAMESPACE: string } {

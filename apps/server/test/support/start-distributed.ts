@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { DistributedCluster } from '../../src/launcher/distributed-cluster.js';
-import { TEST_ADMIN_USERNAME } from '../api/analytics.scenarios.js';
 import { TEST_FANOUT_FOLLOWER_THRESHOLD } from '../api/feed.scenarios.js';
 import { TEST_MEDIA_MAX_BYTES } from '../api/media.scenarios.js';
 import { freePort } from '../../src/testing/free-port.js';
@@ -15,7 +14,7 @@ import { NamespacedEventBus } from '../../src/platform/events/namespaced.event-b
 import { TOPICS } from '../../src/platform/events/topics.js';
 import { createTempDatabase } from '../../src/platform/sql/testing/temp-database.js';
 import type { ApiTarget } from '../api/api.scenarios.js';
-import { cleanEnv, MAIN_JS } from './server-process.js';
+import { cleanEnv, grantAdminWithCli, MAIN_JS } from './server-process.js';
 
 export interface DistributedTarget extends ApiTarget {
   cluster: DistributedCluster;
@@ -52,7 +51,6 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
       MEDIA_MAX_BYTES: String(TEST_MEDIA_MAX_BYTES),
       FANOUT_FOLLOWER_THRESHOLD: String(TEST_FANOUT_FOLLOWER_THRESHOLD),
       EXPLORE_REFRESH_SECONDS: '1',
-      ADMIN_USERNAMES: TEST_ADMIN_USERNAME,
       SSE_HEARTBEAT_SECONDS: '2',
       JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
       DATA_DIR: dataDir,
@@ -86,6 +84,7 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
     logs,
     baseUrl: cluster.url('gateway'),
     bus,
+    grantAdmin: (username) => grantAdminWithCli(database.url, username),
     close: async () => {
       await bus.close();
       await cluster.stop();

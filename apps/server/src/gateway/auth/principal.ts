@@ -4,6 +4,8 @@ export interface Principal {
   username: string;
   /** An operator (the token's admin role). */
   admin?: boolean;
+  /** When the token proving it expires: long-lived responses (streams) end there. */
+  expiresAt?: Date;
 }
 
 /** Verifies access tokens; the auth service's token issuer satisfies it. */

@@ -56,6 +56,10 @@ export class NotificationsController {
     const { lastEventId } = parseRequest(routes.notificationStream.query, query, 'query');
     const header = request.headers['last-event-id'];
     reply.hijack();
-    await this.streams.open(me.userId, reply.raw, typeof header === 'string' ? header : lastEventId);
+    await this.streams.open(
+      { userId: me.userId, ...(me.expiresAt && { expiresAt: me.expiresAt }) },
+      reply.raw,
+      typeof header === 'string' ? header : lastEventId,
+    );
   }
 }

@@ -137,6 +137,9 @@ describe('NotificationStreams', () => {
   let url: string;
   const clients: SseClient[] = [];
 
+  let expiresAt: Date | undefined;
+  let openAfterClientLeft = false;
+
   async function start(options: { heartbeatMs?: number; maxStreamsPerUser?: number } = {}): Promise<void> {
     streams = new NotificationStreams({
       notifications,
@@ -148,7 +151,16 @@ describe('NotificationStreams', () => {
     });
     server = createServer((req, res) => {
       const lastEventId = req.headers['last-event-id'];
-      void streams.open(USER, res, typeof lastEventId === 'string' ? lastEventId : undefined);
+      // As if authenticating took longer than the client's patience.
+      if (openAfterClientLeft) {
+        res.once('close', () => void streams.open({ userId: USER }, res, undefined));
+        return;
+      }
+      void streams.open(
+        { userId: USER, ...(expiresAt && { expiresAt }) },
+        res,
+        typeof lastEventId === 'string' ? lastEventId : undefined,
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -163,6 +175,8 @@ describe('NotificationStreams', () => {
   const wake = () => pubsub.publish(notificationChannel(USER), '');
 
   beforeEach(() => {
+    expiresAt = undefined;
+    openAfterClientLeft = false;
     notifications = new FakeNotifications();
     pubsub = new SwitchablePubSub();
   });
@@ -186,7 +200,9 @@ describe('NotificationStreams', () => {
     await wake();
     await client.next((e) => e.event === 'notification' && e.id === '103');
     expect(
-      client.events.filter((e) => e.id !== undefined).map((e) => [e.event, e.id, JSON.parse(e.data).id]),
+      client.events
+        .filter((e) => e.event !== 'unread-count')
+        .map((e) => [e.event, e.id, JSON.parse(e.data).id]),
     ).toEqual([
       ['notification', '101', '2'],
       ['notification-removed', '102', '1'],
@@ -243,6 +259,45 @@ describe('NotificationStreams', () => {
     await expectSoon(() => notifications.calls > 0);
     notifications.failing = false;
     await client.next((e) => e.id === '800');
+  });
+
+  it('marks its starting point on the first unread count, so a reconnect before any notification resumes there', async () => {
+    notifications.add('1', '100');
+    await start();
+    const client = await open();
+    const first = await client.next((e) => e.event === 'unread-count');
+    expect(first.id).toBe('100');
+  });
+
+  it('opens nothing for a client that left before its stream was opened', async () => {
+    openAfterClientLeft = true;
+    await start();
+    const controller = new AbortController();
+    const request = fetch(url, { signal: controller.signal }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await request;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(streams.openStreams).toBe(0);
+    expect(pubsub.subscribers(notificationChannel(USER))).toBe(0);
+  });
+
+  it('ends the stream when the token that opened it expires', async () => {
+    expiresAt = new Date(Date.now() + 300);
+    await start();
+    const client = await open();
+    await client.next((e) => e.event === 'unread-count');
+    await expect(client.next(() => false, 5000)).rejects.toThrow(/stream ended/);
+    expect(streams.openStreams).toBe(0);
+  });
+
+  it('checks for changes it was not woken for every few heartbeats', async () => {
+    await start({ heartbeatMs: 30 });
+    const client = await open();
+    await client.next((e) => e.event === 'unread-count');
+    // Committed, but the wake-up never came (lost between commit and publish).
+    notifications.add('9', '900');
+    await client.next((e) => e.id === '900');
   });
 
   it('keeps the newest streams of a user beyond the limit, and ends every stream on close', async () => {

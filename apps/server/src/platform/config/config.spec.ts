@@ -44,7 +44,6 @@ describe('loadConfig', () => {
         jwtSecret: undefined,
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 2_592_000,
-        adminUsernames: [],
       },
       rateLimit: { multiplier: 1 },
       storage: { localDir: path.resolve('./data/media'), s3: undefined, publicUrl: undefined },
@@ -156,7 +155,6 @@ describe('loadConfig', () => {
       jwtSecret: GOOD_SECRET,
       accessTokenTtlSeconds: 60,
       refreshTokenTtlSeconds: 3600,
-      adminUsernames: [],
     });
     expect(config.rateLimit.multiplier).toBe(0.5);
     expect(config.log.level).toBe('silent');
@@ -285,19 +283,12 @@ describe('hasRole', () => {
   });
 });
 
-describe('ADMIN_USERNAMES', () => {
-  it('is a trimmed, lower-cased list, empty when unset', () => {
-    expect(loadConfig({ ADMIN_USERNAMES: ' Ana, ops ,,' }).auth.adminUsernames).toEqual(['ana', 'ops']);
-    expect(loadConfig({}).auth.adminUsernames).toEqual([]);
-  });
-});
-
 describe('CONFIG_VARIABLES', () => {
   it('documents exactly the variables loadConfig reads, with defaults that parse', () => {
     const names = CONFIG_VARIABLES.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('JWT_SECRET');
-    expect(names).toHaveLength(55);
+    expect(names).toHaveLength(54);
     // The documented defaults, written out as if set explicitly, must load.
     expect(() =>
       loadConfig(Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.default]))),

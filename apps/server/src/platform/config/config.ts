@@ -107,8 +107,6 @@ export interface Config {
     jwtSecret: string | undefined;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
-    /** Accounts whose access tokens carry the admin role (operators' figures). */
-    adminUsernames: readonly string[];
   };
   rateLimit: {
     multiplier: number;
@@ -292,17 +290,6 @@ const corsOrigins = () => {
       return origins.map((o) => o.replace(/\/$/, ''));
     });
 };
-
-const usernameList = () =>
-  z
-    .string()
-    .optional()
-    .transform((raw): string[] =>
-      (raw ?? '')
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter((s) => s.length > 0),
-    );
 
 const roles = () => {
   const error = `expected a comma-separated list of roles from ${ROLES.join(', ')}`;
@@ -590,11 +577,6 @@ const VARIABLES = {
       'Notification streams one user may hold open on one gateway instance; the oldest is closed beyond.',
     schema: integer(1, 100),
   }),
-  ADMIN_USERNAMES: variable({
-    default: undefined,
-    description: 'Comma-separated usernames whose access tokens carry the admin role (GET /api/admin/stats).',
-    schema: usernameList(),
-  }),
   EXPLORE_REFRESH_SECONDS: variable({
     default: '60',
     description: 'How often the Explore ranking is recomputed, in seconds.',
@@ -785,7 +767,6 @@ function toConfig(v: Parsed): Config {
       jwtSecret: v.JWT_SECRET,
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
-      adminUsernames: v.ADMIN_USERNAMES,
     },
     rateLimit: { multiplier: v.RATE_LIMIT_MULTIPLIER },
     storage: {

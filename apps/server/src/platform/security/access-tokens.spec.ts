@@ -31,14 +31,15 @@ describe('AccessTokens', () => {
     });
     expect(typeof payload.jti).toBe('string');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(900);
-    await expect(tokens.verify(token)).resolves.toEqual(claims);
+    await expect(tokens.verify(token)).resolves.toMatchObject(claims);
+    expect((await tokens.verify(token)).expiresAt.getTime()).toBe((payload.exp ?? 0) * 1000);
   });
 
   it('carries the admin role only when asked, and only a verified token grants it', async () => {
     const tokens = new AccessTokens({ secret });
     const admin = await tokens.sign({ ...claims, admin: true });
     expect(decodeJwt(admin.token)).toMatchObject({ role: 'admin' });
-    await expect(tokens.verify(admin.token)).resolves.toEqual({ ...claims, admin: true });
+    await expect(tokens.verify(admin.token)).resolves.toMatchObject({ ...claims, admin: true });
     expect(decodeJwt((await tokens.sign(claims)).token)).not.toHaveProperty('role');
     const forged = await new SignJWT({ username: 'ada', role: 'admin' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -70,7 +71,7 @@ describe('AccessTokens', () => {
     const tokens = new AccessTokens({ secret, ttlSeconds: 60, now: () => now });
     const { token } = await tokens.sign(claims);
     now = new Date('2026-01-01T00:00:59Z');
-    await expect(tokens.verify(token)).resolves.toEqual(claims);
+    await expect(tokens.verify(token)).resolves.toMatchObject(claims);
     now = new Date('2026-01-01T00:01:00Z');
     await expectUnauthenticated(tokens.verify(token), 'Access token expired');
   });

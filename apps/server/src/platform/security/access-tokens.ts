@@ -17,6 +17,11 @@ export interface AccessTokenClaims {
   admin?: boolean;
 }
 
+/** What a verified token says: its claims and when it stops being valid. */
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  expiresAt: Date;
+}
+
 const ADMIN_ROLE = 'admin';
 
 export interface SignedAccessToken {
@@ -74,7 +79,7 @@ export class AccessTokens {
   }
 
   /** Throws `DomainError.unauthenticated` for any token that is not ours, altered or expired. */
-  async verify(token: string): Promise<AccessTokenClaims> {
+  async verify(token: string): Promise<VerifiedAccessToken> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -83,11 +88,17 @@ export class AccessTokens {
         currentDate: this.now(),
         requiredClaims: ['sub', 'exp'],
       });
-      const { sub, username, role } = payload;
+      const { sub, username, role, exp } = payload;
       if (typeof sub !== 'string' || !/^\d+$/.test(sub) || typeof username !== 'string') {
         throw DomainError.unauthenticated('Invalid access token');
       }
-      return { userId: sub, username, ...(role === ADMIN_ROLE && { admin: true }) };
+      return {
+        userId: sub,
+        username,
+        ...(role === ADMIN_ROLE && { admin: true }),
+        // Required above, so present; seconds since the epoch.
+        expiresAt: new Date((exp ?? 0) * 1000),
+      };
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw DomainError.unauthenticated('Access token expired');
       if (err instanceof DomainError) throw err;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IdGenerator } from '../../platform/ids/snowflake.js';
 import {
   addMinutes,
+  AUTHOR_SHARDS,
   dateOf,
   hourOf,
   lastDays,
@@ -42,18 +43,17 @@ describe('analytics buckets', () => {
     expect([year.dates[0], year.dates.at(-1)]).toEqual(['2027-01-01', '2027-12-31']);
   });
 
-  it('spreads event ids over every shard, the same id always on the same shard', () => {
+  it.each([
+    ['minute', MINUTE_SHARDS],
+    ['author', AUTHOR_SHARDS],
+  ])('spreads event ids over every %s shard, the same id always on the same shard', (_, count) => {
     const ids = new IdGenerator(1, () => Date.UTC(2027, 0, 1));
-    const shards = Array.from({ length: 1000 }, () => shardOf(ids.next()));
-    expect(shards.every((shard) => Number.isInteger(shard) && shard >= 0 && shard < MINUTE_SHARDS)).toBe(
-      true,
-    );
-    expect(new Set(shards).size).toBe(MINUTE_SHARDS);
+    const shards = Array.from({ length: 1000 }, () => shardOf(ids.next(), count));
+    expect(shards.every((shard) => Number.isInteger(shard) && shard >= 0 && shard < count)).toBe(true);
+    expect(new Set(shards).size).toBe(count);
     // No shard takes more than twice its share.
-    const largest = Math.max(
-      ...[...Array(MINUTE_SHARDS).keys()].map((s) => shards.filter((x) => x === s).length),
-    );
-    expect(largest).toBeLessThan((2 * 1000) / MINUTE_SHARDS);
-    expect(shardOf('123456789')).toBe(shardOf('123456789'));
+    const largest = Math.max(...[...Array(count).keys()].map((s) => shards.filter((x) => x === s).length));
+    expect(largest).toBeLessThan((2 * 1000) / count);
+    expect(shardOf('123456789', count)).toBe(shardOf('123456789', count));
   });
 });

@@ -9,6 +9,8 @@ const DAY_MS = 24 * HOUR_MS;
 
 /** Rows per minute in analytics.minute_stats (see shardOf). */
 export const MINUTE_SHARDS = 16;
+/** Rows per author and hour in analytics.author_hourly (see shardOf). */
+export const AUTHOR_SHARDS = 8;
 
 /** The start of the UTC hour `at` falls in. */
 export function hourOf(at: Date): Date {
@@ -45,16 +47,16 @@ export function lastDays(now: Date, days: number): DayPeriod {
 }
 
 /**
- * The minute_stats row of an event: a hash of its id into 0..MINUTE_SHARDS-1, so that the
- * consumers counting one busy minute update different rows instead of queueing on one lock.
- * FNV-1a over the decimal id, not its low bits: those are the snowflake's per-millisecond
- * sequence, almost always 0 at modest rates.
+ * The row of a sharded roll-up an event adds to: a hash of its id into 0..shards-1, so that the
+ * consumers counting one busy minute, or one popular author's hour, update different rows
+ * instead of queueing on one lock. FNV-1a over the decimal id, not its low bits: those are the
+ * snowflake's per-millisecond sequence, almost always 0 at modest rates.
  */
-export function shardOf(eventId: string): number {
+export function shardOf(eventId: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < eventId.length; index++) {
     hash ^= eventId.charCodeAt(index);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) % MINUTE_SHARDS;
+  return (hash >>> 0) % shards;
 }

@@ -7,7 +7,7 @@ import { COMMENT_CREATED, COMMENT_DELETED } from '../comment/comment.events.js';
 import { LIKE_CREATED, LIKE_REMOVED } from '../like/like.events.js';
 import { POST_DELETED, POST_PUBLISHED } from '../post/post.events.js';
 import { FOLLOW_CREATED, FOLLOW_REMOVED } from '../user/user.events.js';
-import { hourOf, minuteOf, shardOf } from './analytics.buckets.js';
+import { AUTHOR_SHARDS, hourOf, minuteOf, MINUTE_SHARDS, shardOf } from './analytics.buckets.js';
 import { IMPRESSIONS_RECORDED } from './analytics.events.js';
 import type {
   AnalyticsRepository,
@@ -16,14 +16,8 @@ import type {
   MinuteMetric,
   PostAuthor,
   PostFacts,
-  PruneCounts,
 } from './analytics.repository.js';
-import {
-  IMPRESSION_DEDUP_RETENTION_MS,
-  MAX_IMPRESSION_POSTS,
-  MINUTE_STATS_RETENTION_MS,
-  PROCESSED_EVENT_RETENTION_MS,
-} from './analytics.rules.js';
+import { MAX_IMPRESSION_POSTS } from './analytics.rules.js';
 
 /** The topics the analytics consumer group subscribes to. */
 export const ANALYTICS_TOPICS = [
@@ -58,7 +52,7 @@ const postPublished = z.object({ postId: id, authorId: id, publishedAt: time });
 const postDeleted = z.object({ postId: id, authorId: id, deletedAt: time });
 const impressions = z.object({ viewerId: id, postIds: z.array(id).max(MAX_IMPRESSION_POSTS) });
 
-type Target = Omit<Engagement, 'hour' | 'delta'>;
+type Target = Omit<Engagement, 'hour' | 'authorShard' | 'delta'>;
 
 /** Likes and comments count for the post and its author. */
 const onPost: z.ZodType<Target> = z
@@ -93,7 +87,8 @@ const ENGAGEMENT = new Map<string, EngagementRule>([
  *
  * An impression counts once per viewer, post and hour, never for the viewer's own post nor for
  * a deleted or unknown post. Authors come from analytics.posts; a post not there yet (its
- * post.published still in flight) is asked of the post service, once per batch.
+ * post.published still in flight) is asked of the post service, once per batch. What it writes
+ * is pruned by AnalyticsServiceImpl.prune.
  */
 export class AnalyticsConsumer {
   private readonly analytics: AnalyticsRepository;
@@ -113,7 +108,9 @@ export class AnalyticsConsumer {
     if (head === undefined) return;
     const at = new Date(head.occurredAt);
     const receipt: EventReceipt = { eventId: head.id, processedAt: this.now() };
-    const mark = { minute: minuteOf(at), shard: shardOf(head.id) };
+    // The event's rows: its minute's shard of the system figures, its hour's shard of its author's.
+    const mark = { minute: minuteOf(at), shard: shardOf(head.id, MINUTE_SHARDS) };
+    const slot = { hour: hourOf(at), authorShard: shardOf(head.id, AUTHOR_SHARDS) };
 
     switch (event.type) {
       case POST_PUBLISHED: {
@@ -135,11 +132,7 @@ export class AnalyticsConsumer {
         if (batch === undefined) return;
         const posts = await this.countable(batch.viewerId, [...new Set(batch.postIds)]);
         if (posts.length === 0) return;
-        await this.analytics.recordImpressions(
-          receipt,
-          { viewerId: batch.viewerId, hour: hourOf(at), posts },
-          mark,
-        );
+        await this.analytics.recordImpressions(receipt, { viewerId: batch.viewerId, ...slot, posts }, mark);
         return;
       }
       default: {
@@ -152,26 +145,12 @@ export class AnalyticsConsumer {
         if (target === undefined) return;
         await this.analytics.recordEngagement(
           receipt,
-          { ...target, hour: hourOf(at), delta: rule.delta },
+          { ...target, ...slot, delta: rule.delta },
           rule.metric === undefined ? undefined : { ...mark, metric: rule.metric },
         );
       }
     }
   };
-
-  /**
-   * Forgets what can no longer matter: applied event ids past any redelivery, impression dedup
-   * rows of hours no batch can fall in any more, per-minute figures past the operators' window.
-   * Run it periodically (every few minutes keeps each delete small).
-   */
-  prune(): Promise<PruneCounts> {
-    const now = this.now().getTime();
-    return this.analytics.prune({
-      processedBefore: new Date(now - PROCESSED_EVENT_RETENTION_MS),
-      dedupBefore: new Date(now - IMPRESSION_DEDUP_RETENTION_MS),
-      minutesBefore: new Date(now - MINUTE_STATS_RETENTION_MS),
-    });
-  }
 
   /** The posts among `postIds` whose impression may count for this viewer, with their authors. */
   private async countable(viewerId: string, postIds: readonly string[]): Promise<PostAuthor[]> {

@@ -53,6 +53,8 @@ export interface Figures {
 export interface Engagement {
   hour: Date;
   authorId: string;
+  /** The author_hourly row of the hour the event adds to (shardOf its id). */
+  authorShard: number;
   postId?: string;
   delta: Partial<Pick<Figures, 'followersGained' | 'followersLost' | 'likes' | 'comments'>>;
 }
@@ -61,6 +63,8 @@ export interface Engagement {
 export interface ImpressionBatch {
   viewerId: string;
   hour: Date;
+  /** The author_hourly row of the hour each author's impressions add to (shardOf the event id). */
+  authorShard: number;
   posts: readonly PostAuthor[];
 }
 
@@ -74,19 +78,6 @@ export interface PostFiguresRow {
   likes: number;
   comments: number;
   impressions: number;
-}
-
-export interface PruneCutoffs {
-  processedBefore: Date;
-  dedupBefore: Date;
-  minutesBefore: Date;
-}
-
-/** Rows deleted by a prune, per table. */
-export interface PruneCounts {
-  processedEvents: number;
-  impressionDedup: number;
-  minuteStats: number;
 }
 
 export interface AnalyticsRepository {
@@ -106,7 +97,8 @@ export interface AnalyticsRepository {
   ): Promise<boolean>;
   /**
    * Counts the batch's impressions not counted yet for this viewer, post and hour, once per
-   * event. Returns how many it counted; undefined when the event was applied before.
+   * event, remembering them as counted at the receipt's time. Returns how many it counted;
+   * undefined when the event was applied before.
    */
   recordImpressions(
     receipt: EventReceipt,
@@ -117,7 +109,12 @@ export interface AnalyticsRepository {
   findPosts(postIds: readonly string[]): Promise<Map<string, KnownPost>>;
   /** Remembers published posts learned from the post service; posts already known are left as they are. */
   rememberPosts(posts: readonly PostFacts[]): Promise<void>;
-  prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;
+  /** Forgets at most `limit` events applied before `before`; returns how many. */
+  pruneProcessedEvents(before: Date, limit: number): Promise<number>;
+  /** Forgets at most `limit` impression dedup rows written before `before`; returns how many. */
+  pruneImpressionDedup(before: Date, limit: number): Promise<number>;
+  /** Deletes at most `limit` per-minute rows of minutes before `before`; returns how many. */
+  pruneMinuteStats(before: Date, limit: number): Promise<number>;
 
   /** The author's figures per UTC day within [from, to); days without rows are left out. */
   authorDaily(authorId: string, from: Date, to: Date): Promise<DailyFiguresRow[]>;
@@ -180,7 +177,7 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
     engagement: Engagement,
     mark: MinuteMark | undefined,
   ): Promise<boolean> {
-    const { hour, authorId, postId, delta } = engagement;
+    const { hour, authorId, authorShard, postId, delta } = engagement;
     return this.once(receipt, async (trx) => {
       if (postId !== undefined) {
         await addPostHours(trx, [
@@ -197,6 +194,7 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
         {
           author_id: authorId,
           hour,
+          shard: authorShard,
           followers_gained: delta.followersGained ?? 0,
           followers_lost: delta.followersLost ?? 0,
           likes: delta.likes ?? 0,
@@ -213,13 +211,20 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
     batch: ImpressionBatch,
     mark: Omit<MinuteMark, 'metric'>,
   ): Promise<number | undefined> {
-    const { viewerId, hour } = batch;
+    const { viewerId, hour, authorShard } = batch;
     const posts = [...batch.posts].sort((a, b) => compareIds(a.postId, b.postId));
     return this.once(receipt, async (trx) => {
       if (posts.length === 0) return 0;
       const inserted = await trx
         .insertInto('analytics.impression_dedup')
-        .values(posts.map((post) => ({ viewer_id: viewerId, post_id: post.postId, hour })))
+        .values(
+          posts.map((post) => ({
+            viewer_id: viewerId,
+            post_id: post.postId,
+            hour,
+            counted_at: receipt.processedAt,
+          })),
+        )
         .onConflict((oc) => oc.columns(['viewer_id', 'post_id', 'hour']).doNothing())
         .returning('post_id')
         .execute();
@@ -237,7 +242,7 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
         trx,
         [...perAuthor]
           .sort(([a], [b]) => compareIds(a, b))
-          .map(([authorId, impressions]) => ({ author_id: authorId, hour, impressions })),
+          .map(([authorId, impressions]) => ({ author_id: authorId, hour, shard: authorShard, impressions })),
       );
       await countMinute(trx, { ...mark, metric: 'impressions' }, counted.length);
       return counted.length;
@@ -265,28 +270,63 @@ export class SqlAnalyticsRepository implements AnalyticsRepository {
       .execute();
   }
 
-  async prune(cutoffs: PruneCutoffs): Promise<PruneCounts> {
-    const processed = await this.db
+  // Each prune statement deletes through the key the rows a limited scan of its index picks, so
+  // that it locks and logs a bounded number of rows.
+
+  async pruneProcessedEvents(before: Date, limit: number): Promise<number> {
+    const result = await this.db
       .deleteFrom('analytics.processed_events')
-      .where('processed_at', '<', cutoffs.processedBefore)
+      .where('event_id', 'in', (eb) =>
+        eb
+          .selectFrom('analytics.processed_events')
+          .select('event_id')
+          .where('processed_at', '<', before)
+          .limit(limit),
+      )
       .executeTakeFirst();
-    const dedup = await this.db
+    return Number(result.numDeletedRows);
+  }
+
+  async pruneImpressionDedup(before: Date, limit: number): Promise<number> {
+    const result = await this.db
       .deleteFrom('analytics.impression_dedup')
-      .where('hour', '<', cutoffs.dedupBefore)
+      .where((eb) =>
+        eb(
+          eb.refTuple('viewer_id', 'post_id', 'hour'),
+          'in',
+          eb
+            .selectFrom('analytics.impression_dedup')
+            .select(['viewer_id', 'post_id', 'hour'])
+            .where('counted_at', '<', before)
+            .limit(limit)
+            .$asTuple('viewer_id', 'post_id', 'hour'),
+        ),
+      )
       .executeTakeFirst();
-    const minutes = await this.db
+    return Number(result.numDeletedRows);
+  }
+
+  async pruneMinuteStats(before: Date, limit: number): Promise<number> {
+    const result = await this.db
       .deleteFrom('analytics.minute_stats')
-      .where('minute', '<', cutoffs.minutesBefore)
+      .where((eb) =>
+        eb(
+          eb.refTuple('minute', 'shard'),
+          'in',
+          eb
+            .selectFrom('analytics.minute_stats')
+            .select(['minute', 'shard'])
+            .where('minute', '<', before)
+            .limit(limit)
+            .$asTuple('minute', 'shard'),
+        ),
+      )
       .executeTakeFirst();
-    return {
-      processedEvents: Number(processed.numDeletedRows),
-      impressionDedup: Number(dedup.numDeletedRows),
-      minuteStats: Number(minutes.numDeletedRows),
-    };
+    return Number(result.numDeletedRows);
   }
 
   async authorDaily(authorId: string, from: Date, to: Date): Promise<DailyFiguresRow[]> {
-    // One range of the primary key (author_id, hour).
+    // One range of the primary key (author_id, hour, shard); the sums add the shards up.
     const rows = await this.db
       .selectFrom('analytics.author_hourly')
       .select((eb) => [
@@ -452,6 +492,7 @@ async function addPostHours(
 interface AuthorHourDelta {
   author_id: string;
   hour: Date;
+  shard: number;
   followers_gained?: number;
   followers_lost?: number;
   likes?: number;
@@ -459,7 +500,10 @@ interface AuthorHourDelta {
   impressions?: number;
 }
 
-/** Adds to author hours; rows distinct by author and in ascending author id order (lock order). */
+/**
+ * Adds to author hours; rows of one shard, distinct by author and in ascending author id order
+ * (lock order).
+ */
 async function addAuthorHours(
   trx: Transaction<AnalyticsTables>,
   rows: readonly AuthorHourDelta[],
@@ -476,7 +520,9 @@ async function addAuthorHours(
         ...row,
       })),
     )
-    .onConflict((oc) => oc.columns(['author_id', 'hour']).doUpdateSet(sums('author_hourly', AUTHOR_FIGURES)))
+    .onConflict((oc) =>
+      oc.columns(['author_id', 'hour', 'shard']).doUpdateSet(sums('author_hourly', AUTHOR_FIGURES)),
+    )
     .execute();
 }
 

@@ -21,13 +21,20 @@ export const STATS_WINDOW_MINUTES = 15;
 export const PROCESSED_EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * How long impression dedup rows are kept. A row keys one hour, and the batches of that hour
- * arrive within it (plus the consumer's lag): after two hours it can no longer match.
+ * How long an impression dedup row is kept after it was written (counted_at, not the hour it
+ * keys). The row must outlive every later batch of its viewer and hour: those were recorded in
+ * that same hour and reach the consumer in order (keyed by the viewer), so they come at most an
+ * hour plus the longest stall of the pipeline after it (a Kafka outage holding back the outbox,
+ * a stopped consumer group) — however late the backlog is replayed, since the clock starts when
+ * the row is written. Assumes no stall lasts 48 hours; past that, an impression could count twice.
  */
-export const IMPRESSION_DEDUP_RETENTION_MS = 2 * 60 * 60 * 1000;
+export const IMPRESSION_DEDUP_RETENTION_MS = 48 * 60 * 60 * 1000;
 
 /** How long per-minute system figures are kept: they serve the operators' recent rates only. */
 export const MINUTE_STATS_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Rows deleted per statement by `prune`, so that a cleanup never holds many locks for long. */
+export const PRUNE_BATCH = 1000;
 
 /** The period of a read in days: `days` when 1..MAX_DAYS, DEFAULT_DAYS for 0; invalid otherwise. */
 export function periodDays(days: number): number {

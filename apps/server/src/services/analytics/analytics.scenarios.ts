@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DailyFigures } from '../../generated/glimpse/analytics/v1/analytics.js';
@@ -37,11 +37,13 @@ import {
   type FollowCreatedPayload,
   type FollowRemovedPayload,
 } from '../user/user.events.js';
+import { addMinutes, AUTHOR_SHARDS, hourOf, minuteOf, MINUTE_SHARDS } from './analytics.buckets.js';
 import { ANALYTICS_TOPICS, AnalyticsConsumer } from './analytics.consumer.js';
 import { IMPRESSIONS_RECORDED, type ImpressionsRecordedPayload } from './analytics.events.js';
 import { SqlAnalyticsRepository } from './analytics.repository.js';
+import { PRUNE_BATCH } from './analytics.rules.js';
 import { AnalyticsServiceImpl, type AnalyticsServiceDeps } from './analytics.service.js';
-import type { AnalyticsTables } from './analytics.tables.js';
+import type { AnalyticsTables, ImpressionDedupRow } from './analytics.tables.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -258,6 +260,18 @@ export function describeAnalyticsScenarios(name: string, open: () => Promise<Sql
       return Object.fromEntries(Object.entries(totals ?? {}).map(([key, value]) => [key, Number(value)]));
     }
 
+    /** The hours of the viewer's impression dedup rows, oldest first. */
+    async function dedupHours(viewerId: string): Promise<string[]> {
+      const rows = await db
+        .kysely<AnalyticsTables>()
+        .selectFrom('analytics.impression_dedup')
+        .select('hour')
+        .where('viewer_id', '=', viewerId)
+        .orderBy('hour')
+        .execute();
+      return rows.map((row) => row.hour.toISOString());
+    }
+
     async function pendingImpressionEvents(viewerId: string): Promise<{ key: string; payload: unknown }[]> {
       return db
         .kysely<OutboxTables>()
@@ -378,6 +392,35 @@ export function describeAnalyticsScenarios(name: string, open: () => Promise<Sql
       // Only aggregates leave the service.
       const stats = await analytics.getSystemStats({});
       for (const answer of [report, post, stats]) expect(JSON.stringify(answer)).not.toContain(viewer);
+    });
+
+    it('spreads a popular author’s hour over a few rows, and reads their sum', async () => {
+      const hour = new Date('2027-02-20T16:00:00.000Z');
+      clock = later(hour, 55 * 60 * 1000);
+      const post = await publishedPost();
+      await relay();
+      for (let i = 0; i < 40; i++) await seen(ids.next(), [post.postId], later(hour, i * 60 * 1000));
+      for (let i = 0; i < 10; i++) await liked(post, later(hour, i * 60 * 1000));
+      await followed(post.authorId, hour);
+
+      const report = await analytics.getCreatorAnalytics({ userId: post.authorId, days: 1 });
+      expect(report.totals).toEqual({
+        followersGained: '1',
+        followersLost: '0',
+        likes: '10',
+        comments: '0',
+        impressions: '40',
+      });
+      expect(report.days.map(figures)).toEqual([[1, 0, 10, 0, 40]]);
+      expect(report.topPosts).toEqual([
+        { postId: post.postId, likes: '10', comments: '0', impressions: '40' },
+      ]);
+      const { rows } = await sql<{ shards: string; impressions: string }>`
+        select count(*) as shards, sum(impressions) as impressions from analytics.author_hourly
+        where author_id = ${post.authorId} and hour = ${hour}`.execute(db.kysely<AnalyticsTables>());
+      expect(Number(rows[0]?.impressions)).toBe(40);
+      expect(Number(rows[0]?.shards)).toBeGreaterThan(1);
+      expect(Number(rows[0]?.shards)).toBeLessThanOrEqual(AUTHOR_SHARDS);
     });
 
     it('rolls likes, comments and follows up by the hour they happened; unlikes, deleted comments and unfollows count', async () => {
@@ -752,7 +795,7 @@ export function describeAnalyticsScenarios(name: string, open: () => Promise<Sql
       });
     });
 
-    it('prunes applied event ids, impression dedup rows past two hours and old minute figures', async () => {
+    it('prunes applied event ids and impression dedup rows by when they were written, and old minute figures', async () => {
       const start = new Date('2032-03-03T03:10:00.000Z');
       clock = start;
       const post = { postId: ids.next(), authorId: ids.next() };
@@ -761,16 +804,6 @@ export function describeAnalyticsScenarios(name: string, open: () => Promise<Sql
       const first = await seen(viewer, [post.postId], start);
       clock = later(start, 2 * HOUR_MS);
       const recent = await seen(viewer, [post.postId], clock);
-      const dedupHours = async (): Promise<string[]> =>
-        (
-          await db
-            .kysely<AnalyticsTables>()
-            .selectFrom('analytics.impression_dedup')
-            .select('hour')
-            .where('viewer_id', '=', viewer)
-            .orderBy('hour')
-            .execute()
-        ).map((row) => row.hour.toISOString());
       const applied = async (eventId: string): Promise<boolean> =>
         (await db
           .kysely<AnalyticsTables>()
@@ -778,30 +811,112 @@ export function describeAnalyticsScenarios(name: string, open: () => Promise<Sql
           .select('event_id')
           .where('event_id', '=', eventId)
           .executeTakeFirst()) !== undefined;
-      expect(await dedupHours()).toEqual(['2032-03-03T03:00:00.000Z', '2032-03-03T05:00:00.000Z']);
+      expect(await dedupHours(viewer)).toEqual(['2032-03-03T03:00:00.000Z', '2032-03-03T05:00:00.000Z']);
 
-      // 05:30: the 03:00 row is over two hours old, the 05:00 one is not.
+      // 05:30: the 03:00 row is over two hours past its hour, but was written 2 h 20 min ago: kept,
+      // so a late batch of 03:00 still dedupes.
       clock = later(start, 2 * HOUR_MS + 20 * 60 * 1000);
-      const pruned = await consumer.prune();
-      expect(pruned.impressionDedup).toBeGreaterThanOrEqual(1);
-      expect(await dedupHours()).toEqual(['2032-03-03T05:00:00.000Z']);
-      expect([await applied(first.id), await applied(recent.id)]).toEqual([true, true]);
-      // The current hour still dedupes: 03:00 and 05:00 counted one each, 05:30 nothing.
+      await analytics.prune();
+      expect(await dedupHours(viewer)).toEqual(['2032-03-03T03:00:00.000Z', '2032-03-03T05:00:00.000Z']);
+      await seen(viewer, [post.postId], later(start, 30 * 60 * 1000));
       await seen(viewer, [post.postId], clock);
       expect(await totalsOf(post.authorId)).toMatchObject({ impressions: 2 });
 
+      // 49 hours after 03:10, the row written then goes; the one written at 05:10 stays, and
+      // event ids are kept longer still.
+      clock = later(start, 49 * HOUR_MS);
+      const pruned = await analytics.prune();
+      expect(pruned.impressionDedup).toBeGreaterThanOrEqual(1);
+      expect(await dedupHours(viewer)).toEqual(['2032-03-03T05:00:00.000Z']);
+      expect([await applied(first.id), await applied(recent.id)]).toEqual([true, true]);
+
       // A week and more later, the event ids and the minute figures go too.
       clock = later(start, 8 * DAY_MS);
-      const later8 = await consumer.prune();
-      expect(later8.processedEvents).toBeGreaterThanOrEqual(3);
+      const later8 = await analytics.prune();
+      expect(later8.processedEvents).toBeGreaterThanOrEqual(5);
       expect(later8.minuteStats).toBeGreaterThanOrEqual(1);
       expect([await applied(first.id), await applied(recent.id)]).toEqual([false, false]);
-      expect(await dedupHours()).toEqual([]);
-      await expect(consumer.prune()).resolves.toEqual({
+      expect(await dedupHours(viewer)).toEqual([]);
+      await expect(analytics.prune()).resolves.toEqual({
         processedEvents: 0,
         impressionDedup: 0,
         minuteStats: 0,
       });
+    });
+
+    it('does not count an impression of a backlog again after a prune, whatever its event id', async () => {
+      // A Kafka outage: the impressions were recorded five hours before the consumer gets them.
+      const now = new Date('2033-01-01T12:20:00.000Z');
+      const viewedAt = later(now, -5 * HOUR_MS);
+      clock = now;
+      const post = await publishedPost();
+      await relay();
+      const viewer = ids.next();
+      const first = await seen(viewer, [post.postId], viewedAt);
+      expect(await totalsOf(post.authorId)).toMatchObject({ impressions: 1 });
+
+      await analytics.prune();
+      expect(await dedupHours(viewer)).toEqual(['2033-01-01T07:00:00.000Z']);
+
+      // The same batch recorded twice (a retried request), and a later batch of the same hour,
+      // reaching the consumer after the prune: new event ids, nothing more counted.
+      await consumer.handle({ ...first, id: ids.next() });
+      await seen(viewer, [post.postId], later(viewedAt, 30 * 60 * 1000));
+      expect(await totalsOf(post.authorId)).toMatchObject({ impressions: 1 });
+      // The next hour still counts.
+      await seen(viewer, [post.postId], later(viewedAt, HOUR_MS));
+      expect(await totalsOf(post.authorId)).toMatchObject({ impressions: 2 });
+    });
+
+    it('prunes in bounded statements until nothing old is left', async () => {
+      clock = new Date('2034-06-01T00:00:00.000Z');
+      await analytics.prune();
+      const many = 2 * PRUNE_BATCH + 7;
+      const old = later(clock, -8 * DAY_MS);
+      const kept = later(clock, -HOUR_MS);
+      const tables = db.kysely<AnalyticsTables>();
+      const viewer = ids.next();
+      const dedupRow = (countedAt: Date): Insertable<ImpressionDedupRow> => ({
+        viewer_id: viewer,
+        post_id: ids.next(),
+        hour: hourOf(countedAt),
+        counted_at: countedAt,
+      });
+      await tables
+        .insertInto('analytics.impression_dedup')
+        .values([...Array.from({ length: many }, () => dedupRow(old)), dedupRow(kept)])
+        .execute();
+      await tables
+        .insertInto('analytics.processed_events')
+        .values(
+          [...Array.from({ length: many }, () => old), kept].map((at) => ({
+            event_id: ids.next(),
+            processed_at: at,
+          })),
+        )
+        .execute();
+      await tables
+        .insertInto('analytics.minute_stats')
+        .values(
+          Array.from({ length: many }, (_, index) => ({
+            minute: addMinutes(minuteOf(old), -Math.floor(index / MINUTE_SHARDS)),
+            shard: index % MINUTE_SHARDS,
+            likes: 1,
+          })),
+        )
+        .execute();
+
+      await expect(analytics.prune()).resolves.toEqual({
+        processedEvents: many,
+        impressionDedup: many,
+        minuteStats: many,
+      });
+      expect(await dedupHours(viewer)).toEqual([hourOf(kept).toISOString()]);
+      const { count } = await tables
+        .selectFrom('analytics.processed_events')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .executeTakeFirstOrThrow();
+      expect(Number(count)).toBe(1);
     });
   });
 }

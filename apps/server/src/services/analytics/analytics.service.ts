@@ -18,7 +18,16 @@ import { isId } from '../../platform/ids/snowflake.js';
 import { addMinutes, lastDays, minuteOf, type DayPeriod } from './analytics.buckets.js';
 import { IMPRESSIONS_RECORDED, type ImpressionsRecordedPayload } from './analytics.events.js';
 import type { AnalyticsRepository, DailyFiguresRow, Figures } from './analytics.repository.js';
-import { MAX_IMPRESSION_POSTS, periodDays, STATS_WINDOW_MINUTES, TOP_POSTS } from './analytics.rules.js';
+import {
+  IMPRESSION_DEDUP_RETENTION_MS,
+  MAX_IMPRESSION_POSTS,
+  MINUTE_STATS_RETENTION_MS,
+  periodDays,
+  PROCESSED_EVENT_RETENTION_MS,
+  PRUNE_BATCH,
+  STATS_WINDOW_MINUTES,
+  TOP_POSTS,
+} from './analytics.rules.js';
 
 export interface ConsumerGroupLag {
   group: string;
@@ -43,6 +52,13 @@ export interface AnalyticsServiceDeps {
   onLagError?: (err: Error) => void;
 }
 
+/** Rows deleted by a prune, per table. */
+export interface PruneCounts {
+  processedEvents: number;
+  impressionDedup: number;
+  minuteStats: number;
+}
+
 const ZERO: Figures = { followersGained: 0, followersLost: 0, likes: 0, comments: 0, impressions: 0 };
 
 /**
@@ -50,8 +66,8 @@ const ZERO: Figures = { followersGained: 0, followersLost: 0, likes: 0, comments
  *
  * RecordImpressions only appends one outbox event: nothing is looked up or counted on the
  * viewer's request, and a Kafka outage delays the counting without failing it. The
- * AnalyticsConsumer does the counting. Every answer is an aggregate: no viewer or engager is
- * ever named.
+ * AnalyticsConsumer does the counting; `prune`, run periodically, forgets what it no longer
+ * needs. Every answer is an aggregate: no viewer or engager is ever named.
  */
 export class AnalyticsServiceImpl implements AnalyticsService {
   private readonly analytics: AnalyticsRepository;
@@ -170,6 +186,38 @@ export class AnalyticsServiceImpl implements AnalyticsService {
         .map((entry) => ({ group: entry.group, lag: String(Math.max(0, Math.round(entry.lag))) })),
       measuredAt: measuredAt.toISOString(),
     };
+  }
+
+  /**
+   * Forgets what can no longer matter: applied event ids past any redelivery, impression dedup
+   * rows written longer ago than any backlog lasts, per-minute figures past the operators'
+   * window. In batches of PRUNE_BATCH rows per statement, so that it never holds many locks at
+   * once; run it every few minutes.
+   */
+  async prune(): Promise<PruneCounts> {
+    const now = this.now().getTime();
+    const before = (retentionMs: number): Date => new Date(now - retentionMs);
+    return {
+      processedEvents: await this.drain((limit) =>
+        this.analytics.pruneProcessedEvents(before(PROCESSED_EVENT_RETENTION_MS), limit),
+      ),
+      impressionDedup: await this.drain((limit) =>
+        this.analytics.pruneImpressionDedup(before(IMPRESSION_DEDUP_RETENTION_MS), limit),
+      ),
+      minuteStats: await this.drain((limit) =>
+        this.analytics.pruneMinuteStats(before(MINUTE_STATS_RETENTION_MS), limit),
+      ),
+    };
+  }
+
+  /** Runs `batch` until it deletes fewer than a full batch; the rows deleted in all. */
+  private async drain(batch: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH;) {
+      deleted = await batch(PRUNE_BATCH);
+      total += deleted;
+    }
+    return total;
   }
 
   /** The provider's answer, or undefined (reported) when it fails. */

@@ -21,6 +21,7 @@ export interface AnalyticsPostRow {
 export interface AuthorHourlyRow {
   author_id: Int8;
   hour: Instant;
+  shard: number;
   followers_gained: Figure;
   followers_lost: Figure;
   likes: Figure;
@@ -41,6 +42,7 @@ export interface ImpressionDedupRow {
   viewer_id: Int8;
   post_id: Int8;
   hour: Instant;
+  counted_at: Instant;
 }
 
 export interface MinuteStatsRow {

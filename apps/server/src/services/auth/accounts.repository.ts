@@ -8,6 +8,8 @@ export interface AccountRecord {
   username: string;
   email: string;
   passwordHash: string;
+  /** An operator: its access tokens carry the admin role. New accounts never are. */
+  admin?: boolean;
 }
 
 export interface AccountsRepository {
@@ -18,6 +20,8 @@ export interface AccountsRepository {
   findByUsername(username: string): Promise<AccountRecord | undefined>;
   /** `email` is already lowercased. */
   findByEmail(email: string): Promise<AccountRecord | undefined>;
+  /** `username` is already lowercased. False when no such account exists. */
+  setAdmin(username: string, admin: boolean): Promise<boolean>;
 }
 
 export class SqlAccountsRepository implements AccountsRepository {
@@ -55,6 +59,16 @@ export class SqlAccountsRepository implements AccountsRepository {
     return this.findOne('email', email);
   }
 
+  async setAdmin(username: string, admin: boolean): Promise<boolean> {
+    const updated = await this.db
+      .updateTable('auth.accounts')
+      .set({ is_admin: admin })
+      .where(sql<string>`lower(username)`, '=', username)
+      .returning('user_id')
+      .executeTakeFirst();
+    return updated !== undefined;
+  }
+
   /** Names and emails are matched on lower(), the expression their unique indexes are on. */
   private async findOne(
     key: 'user_id' | 'username' | 'email',
@@ -70,5 +84,11 @@ export class SqlAccountsRepository implements AccountsRepository {
 }
 
 function toAccountRecord(row: Selectable<AccountRow>): AccountRecord {
-  return { userId: row.user_id, username: row.username, email: row.email, passwordHash: row.password_hash };
+  return {
+    userId: row.user_id,
+    username: row.username,
+    email: row.email,
+    passwordHash: row.password_hash,
+    admin: row.is_admin,
+  };
 }

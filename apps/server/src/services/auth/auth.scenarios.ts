@@ -8,6 +8,7 @@ import { rejection } from '../../testing/rejection.js';
 import { SqlFollowsRepository } from '../user/follows.repository.js';
 import { SqlProfilesRepository } from '../user/profiles.repository.js';
 import { UserServiceImpl } from '../user/user.service.js';
+import { AccountRoles } from './account-roles.js';
 import { SqlAccountsRepository } from './accounts.repository.js';
 import { AuthServiceImpl } from './auth.service.js';
 import { Argon2PasswordHasher } from './password.hasher.js';
@@ -54,7 +55,7 @@ export function describeAuthScenarios(name: string, open: () => Promise<SqlDatab
         displayName: 'Ada Lovelace',
       });
       const userId = signup.userId;
-      await expect(accessTokens.verify(signup.tokens?.accessToken ?? '')).resolves.toEqual({
+      await expect(accessTokens.verify(signup.tokens?.accessToken ?? '')).resolves.toMatchObject({
         userId,
         username: 'ada.lovelace',
       });
@@ -85,7 +86,7 @@ export function describeAuthScenarios(name: string, open: () => Promise<SqlDatab
       const first = byEmail.tokens?.refreshToken ?? '';
       const second = await auth.refresh({ refreshToken: first });
       expect(second.refreshToken).not.toBe(first);
-      await expect(accessTokens.verify(second.accessToken)).resolves.toEqual({
+      await expect(accessTokens.verify(second.accessToken)).resolves.toMatchObject({
         userId,
         username: 'ada.lovelace',
       });
@@ -109,6 +110,25 @@ export function describeAuthScenarios(name: string, open: () => Promise<SqlDatab
       await expect(refreshTokens.findByHash(hashRefreshToken(first))).resolves.toMatchObject({
         familyRevoked: true,
       });
+    });
+
+    it('grants and withdraws the admin role, shown in the next access token', async () => {
+      const signup = await auth.signup({
+        username: 'Operator',
+        email: 'op@example.com',
+        password: 'correct horse battery',
+      });
+      const roles = new AccountRoles(accounts);
+      await roles.setAdmin('OPERATOR', true);
+      const login = await auth.login({ login: 'operator', password: 'correct horse battery' });
+      expect(await accessTokens.verify(login.tokens?.accessToken ?? '')).toMatchObject({ admin: true });
+      // The session keeps its refresh token; the withdrawal shows at its next refresh.
+      await roles.setAdmin('operator', false);
+      const refreshed = await auth.refresh({ refreshToken: login.tokens?.refreshToken ?? '' });
+      expect(await accessTokens.verify(refreshed.accessToken)).not.toHaveProperty('admin');
+      expect(await accessTokens.verify(signup.tokens?.accessToken ?? '')).not.toHaveProperty('admin');
+      const unknown = await rejection(roles.setAdmin('nobody', true));
+      expect(unknown.kind).toBe('not_found');
     });
 
     it('lets exactly one of two concurrent refreshes with the same token win, and then revokes the family', async () => {

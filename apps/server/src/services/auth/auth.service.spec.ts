@@ -23,12 +23,13 @@ const ada: AccountRecord = {
   passwordHash: 'hashed:correct horse',
 };
 
-function setup(options: { adminUsernames?: string[] } = {}) {
+function setup() {
   const accounts: Mocked<AccountsRepository> = {
     insert: vi.fn<AccountsRepository['insert']>().mockResolvedValue(true),
     findById: vi.fn<AccountsRepository['findById']>().mockResolvedValue(undefined),
     findByUsername: vi.fn<AccountsRepository['findByUsername']>().mockResolvedValue(undefined),
     findByEmail: vi.fn<AccountsRepository['findByEmail']>().mockResolvedValue(undefined),
+    setAdmin: vi.fn<AccountsRepository['setAdmin']>().mockResolvedValue(true),
   };
   const refreshTokens: Mocked<RefreshTokensRepository> = {
     insert: vi.fn<RefreshTokensRepository['insert']>().mockResolvedValue(undefined),
@@ -69,7 +70,6 @@ function setup(options: { adminUsernames?: string[] } = {}) {
     accessTokens,
     ids,
     refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
-    ...(options.adminUsernames && { adminUsernames: options.adminUsernames }),
     now: () => NOW,
   });
   return { service, accounts, refreshTokens, users, hasher, ids };
@@ -115,7 +115,7 @@ describe('AuthServiceImpl', () => {
       });
       expect(session.userId).toBe('5000');
       expect(session.tokens?.expiresIn).toBe(900);
-      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toEqual({
+      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toMatchObject({
         userId: '5000',
         username: 'ada.lovelace_1',
       });
@@ -295,24 +295,22 @@ describe('AuthServiceImpl', () => {
         displayName: '',
       });
       expect(session.userId).toBe('1001');
-      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toEqual({
+      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toMatchObject({
         userId: '1001',
         username: 'ada',
       });
     });
 
-    it('gives the admin role to the configured usernames only', async () => {
-      const admins = setup({ adminUsernames: ['ada'] });
-      admins.accounts.findByUsername.mockResolvedValue(ada);
-      const session = await admins.service.login({ login: 'ada', password: 'correct horse' });
-      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toEqual({
+    it('gives the admin role to admin accounts only', async () => {
+      t.accounts.findByUsername.mockResolvedValue({ ...ada, admin: true });
+      const session = await t.service.login({ login: 'ada', password: 'correct horse' });
+      await expect(accessTokens.verify(session.tokens?.accessToken ?? '')).resolves.toMatchObject({
         userId: '1001',
         username: 'ada',
         admin: true,
       });
-      const others = setup({ adminUsernames: ['grace'] });
-      others.accounts.findByUsername.mockResolvedValue(ada);
-      const plain = await others.service.login({ login: 'ada', password: 'correct horse' });
+      t.accounts.findByUsername.mockResolvedValue({ ...ada, admin: false });
+      const plain = await t.service.login({ login: 'ada', password: 'correct horse' });
       expect(await accessTokens.verify(plain.tokens?.accessToken ?? '')).not.toHaveProperty('admin');
     });
 
@@ -379,7 +377,7 @@ describe('AuthServiceImpl', () => {
         expiresAt: new Date(NOW.getTime() + 30 * DAY_MS),
       });
       expect(pair.expiresIn).toBe(900);
-      await expect(accessTokens.verify(pair.accessToken)).resolves.toEqual({
+      await expect(accessTokens.verify(pair.accessToken)).resolves.toMatchObject({
         userId: ada.userId,
         username: 'ada',
       });

@@ -35,8 +35,6 @@ export interface AuthServiceDeps {
   /** Source of 64-bit time-sortable ids (user ids, token ids, token families). */
   ids: { next(): string };
   refreshTokenTtlSeconds?: number;
-  /** Usernames (lower case) whose access tokens carry the admin role; none by default. */
-  adminUsernames?: readonly string[];
   now?: () => Date;
 }
 
@@ -58,7 +56,6 @@ export class AuthServiceImpl implements AuthService {
   private readonly ids: { next(): string };
   private readonly refreshTokenTtlMs: number;
   private readonly now: () => Date;
-  private readonly adminUsernames: ReadonlySet<string>;
   private dummyHash: Promise<string> | undefined;
 
   constructor(deps: AuthServiceDeps) {
@@ -70,7 +67,6 @@ export class AuthServiceImpl implements AuthService {
     this.ids = deps.ids;
     this.refreshTokenTtlMs = (deps.refreshTokenTtlSeconds ?? DEFAULT_REFRESH_TOKEN_TTL_SECONDS) * 1000;
     this.now = deps.now ?? (() => new Date());
-    this.adminUsernames = new Set(deps.adminUsernames ?? []);
   }
 
   async signup(request: SignupRequest): Promise<Session> {
@@ -194,13 +190,12 @@ export class AuthServiceImpl implements AuthService {
     throw DomainError.unauthenticated('Refresh token reuse detected; the session was revoked');
   }
 
-  /** Admin is decided at every signing, so a name removed from the list loses it at the next refresh. */
+  /** The role is read from the account at every signing, so a withdrawal holds from the next refresh. */
   private signAccess(account: AccountRecord): Promise<SignedAccessToken> {
-    const admin = this.adminUsernames.has(account.username.toLowerCase());
     return this.accessTokens.sign({
       userId: account.userId,
       username: account.username,
-      ...(admin && { admin }),
+      ...(account.admin === true && { admin: true }),
     });
   }
 

@@ -8,6 +8,7 @@ export interface AccountRow {
   username: string;
   email: string;
   password_hash: string;
+  is_admin: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

@@ -64,7 +64,7 @@ describe('NotificationConsumer', () => {
           { userId: actor, postId, postAuthorId: author, removedAt: iso },
           at,
         ),
-        { kind: 'unlike', recipientId: author, actorId: actor, postId },
+        { kind: 'unlike', recipientId: author, actorId: actor, postId, at },
       ],
       [
         events.create<CommentCreatedPayload>(
@@ -82,7 +82,7 @@ describe('NotificationConsumer', () => {
           { commentId, postId, postAuthorId: author, authorId: actor, deletedAt: iso },
           at,
         ),
-        { kind: 'comment-deleted', recipientId: author, actorId: actor, commentId },
+        { kind: 'comment-deleted', recipientId: author, actorId: actor, commentId, at },
       ],
       [
         events.create(
@@ -100,11 +100,11 @@ describe('NotificationConsumer', () => {
           { followerId: actor, followeeId: author, followId: ids.next(), removedAt: iso },
           at,
         ),
-        { kind: 'unfollow', recipientId: author, actorId: actor },
+        { kind: 'unfollow', recipientId: author, actorId: actor, at },
       ],
       [
         events.create(POST_DELETED, postId, { postId, authorId: author, deletedAt: iso }, at),
-        { kind: 'post-deleted', recipientId: author, postId },
+        { kind: 'post-deleted', recipientId: author, postId, at },
       ],
     ];
     for (const [event, expected] of cases) {
@@ -141,6 +141,11 @@ describe('NotificationConsumer', () => {
         { commentId, postId, postAuthorId: author, authorId: actor },
         at,
       ),
+      // A removal's time decides which creations it withdraws: one without it cannot be applied.
+      events.create(LIKE_REMOVED, postId, { userId: actor, postId, postAuthorId: author }, at),
+      events.create(COMMENT_DELETED, postId, { commentId, postAuthorId: author, authorId: actor }, at),
+      events.create(FOLLOW_REMOVED, author, { followerId: actor, followeeId: author, removedAt: 'now' }, at),
+      events.create(POST_DELETED, postId, { postId, authorId: author }, at),
     ];
     for (const event of bad) await handle(event);
     expect(recorded).toHaveLength(1);
@@ -149,6 +154,12 @@ describe('NotificationConsumer', () => {
     expect(malformed[0]).toContain('followeeId');
     expect(malformed[5]).toContain('not an id');
     expect(malformed[6]).toContain(POST_PUBLISHED);
+    expect(malformed.slice(9)).toEqual([
+      expect.stringContaining('removedAt'),
+      expect.stringContaining('deletedAt'),
+      expect.stringContaining('removedAt'),
+      expect.stringContaining('deletedAt'),
+    ]);
   });
 
   it('lets a failure of the service throw, so that the bus delivers the event again', async () => {

@@ -34,7 +34,9 @@ const time = z.iso.datetime().transform((value) => new Date(value));
 /** What each topic's payload must hold (of what the producers write: see their *.events.ts). */
 const PAYLOADS = {
   [LIKE_CREATED]: z.object({ userId: id, postId: id, postAuthorId: id, createdAt: time }),
-  [LIKE_REMOVED]: z.object({ userId: id, postId: id, postAuthorId: id }),
+  // The removals' times too: a removal may be consumed before its creation (another topic, so
+  // another partition), and it then withdraws the creations that are not newer than it.
+  [LIKE_REMOVED]: z.object({ userId: id, postId: id, postAuthorId: id, removedAt: time }),
   [COMMENT_CREATED]: z.object({
     commentId: id,
     postId: id,
@@ -43,10 +45,10 @@ const PAYLOADS = {
     body: z.string(),
     createdAt: time,
   }),
-  [COMMENT_DELETED]: z.object({ commentId: id, postAuthorId: id, authorId: id }),
+  [COMMENT_DELETED]: z.object({ commentId: id, postAuthorId: id, authorId: id, deletedAt: time }),
   [FOLLOW_CREATED]: z.object({ followerId: id, followeeId: id, createdAt: time }),
-  [FOLLOW_REMOVED]: z.object({ followerId: id, followeeId: id }),
-  [POST_DELETED]: z.object({ postId: id, authorId: id }),
+  [FOLLOW_REMOVED]: z.object({ followerId: id, followeeId: id, removedAt: time }),
+  [POST_DELETED]: z.object({ postId: id, authorId: id, deletedAt: time }),
 };
 
 /**
@@ -94,6 +96,7 @@ export function readActivity(event: EventEnvelope): Activity | string {
         recipientId: p.postAuthorId,
         actorId: p.userId,
         postId: p.postId,
+        at: p.removedAt,
       }));
     case COMMENT_CREATED:
       return parse(event, PAYLOADS[COMMENT_CREATED], (p) => ({
@@ -113,6 +116,7 @@ export function readActivity(event: EventEnvelope): Activity | string {
         recipientId: p.postAuthorId,
         actorId: p.authorId,
         commentId: p.commentId,
+        at: p.deletedAt,
       }));
     case FOLLOW_CREATED:
       return parse(event, PAYLOADS[FOLLOW_CREATED], (p) => ({
@@ -128,6 +132,7 @@ export function readActivity(event: EventEnvelope): Activity | string {
         eventId,
         recipientId: p.followeeId,
         actorId: p.followerId,
+        at: p.removedAt,
       }));
     case POST_DELETED:
       return parse(event, PAYLOADS[POST_DELETED], (p) => ({
@@ -135,6 +140,7 @@ export function readActivity(event: EventEnvelope): Activity | string {
         eventId,
         recipientId: p.authorId,
         postId: p.postId,
+        at: p.deletedAt,
       }));
     default:
       return `topic ${JSON.stringify(event.type)} is not one of NOTIFICATION_TOPICS`;

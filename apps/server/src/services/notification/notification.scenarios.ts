@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import {
@@ -74,6 +75,12 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
     /** The start of the current grouping window: events at `bucket + n` fall in one group. */
     const bucket = Math.floor(Date.now() / WINDOW) * WINDOW;
     const t = (offsetMs: number): Date => new Date(bucket + offsetMs);
+    /**
+     * When removals happen unless a test says otherwise: after every creation of these tests, so
+     * they undo what came before them whatever the wall clock (a removal withdraws only creations
+     * that are not newer than it).
+     */
+    const later = t(2 * WINDOW);
 
     beforeAll(async () => {
       db = await open();
@@ -114,12 +121,7 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       );
     }
 
-    function likeRemoved(
-      userId: string,
-      postId: string,
-      postAuthorId: string,
-      at = new Date(),
-    ): EventEnvelope {
+    function likeRemoved(userId: string, postId: string, postAuthorId: string, at = later): EventEnvelope {
       return events.create<LikeRemovedPayload>(
         LIKE_REMOVED,
         postId,
@@ -143,7 +145,7 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       );
     }
 
-    function commentDeleted(created: EventEnvelope<CommentCreatedPayload>, at = new Date()): EventEnvelope {
+    function commentDeleted(created: EventEnvelope<CommentCreatedPayload>, at = later): EventEnvelope {
       const { commentId, postId, postAuthorId, authorId } = created.payload;
       return events.create<CommentDeletedPayload>(
         COMMENT_DELETED,
@@ -162,7 +164,7 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       );
     }
 
-    function followRemoved(followerId: string, followeeId: string, at = new Date()): EventEnvelope {
+    function followRemoved(followerId: string, followeeId: string, at = later): EventEnvelope {
       return events.create<FollowRemovedPayload>(
         FOLLOW_REMOVED,
         followeeId,
@@ -171,7 +173,7 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       );
     }
 
-    function postDeleted(postId: string, authorId: string, at = new Date()): EventEnvelope {
+    function postDeleted(postId: string, authorId: string, at = later): EventEnvelope {
       return events.create<PostDeletedPayload>(
         POST_DELETED,
         postId,
@@ -213,6 +215,24 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
         after = seqs.at(-1) ?? after;
         if (!page.more) return all;
       }
+    }
+
+    /** Whether any row of any table of the schema holds `text` (in any column). */
+    async function storedAnywhere(text: string): Promise<boolean> {
+      const kysely = db.kysely<NotificationsTables>();
+      const { rows: tables } = await sql<{ name: string }>`
+        select table_name as name from information_schema.tables where table_schema = 'notifications'`.execute(
+        kysely,
+      );
+      expect(tables.map((table) => table.name)).toContain('withdrawals');
+      for (const { name } of tables) {
+        const { rows } = await sql<{ found: boolean }>`
+          select exists (
+            select 1 from ${sql.table(`notifications.${name}`)} as r where position(${text} in r::text) > 0
+          ) as found`.execute(kysely);
+        if (rows[0]?.found === true) return true;
+      }
+      return false;
     }
 
     it('groups the likes of one post into one notification: count, three newest actors first, newest time', async () => {
@@ -330,7 +350,7 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       await handle(likeCreated(first, postId, author, t(0)), likeCreated(second, postId, author, t(SECOND)));
       const [group] = await list(author);
 
-      await handle(likeRemoved(second, postId, author));
+      await handle(likeRemoved(second, postId, author, t(1.5 * SECOND)));
       const [fewer] = await list(author);
       expect(fewer).toMatchObject({
         id: group!.id,
@@ -341,7 +361,10 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       expect(compareIds(fewer!.seq, group!.seq)).toBeGreaterThan(0);
 
       // like, unlike, like: one liker.
-      await handle(likeCreated(second, postId, author, t(2 * SECOND)), likeRemoved(second, postId, author));
+      await handle(
+        likeCreated(second, postId, author, t(2 * SECOND)),
+        likeRemoved(second, postId, author, t(2.5 * SECOND)),
+      );
       await handle(likeCreated(second, postId, author, t(3 * SECOND)));
       expect(await list(author)).toEqual([
         expect.objectContaining({ id: group!.id, actorIds: [second, first], actorCount: 2 }),
@@ -369,7 +392,7 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       const [read] = await list(author);
       expect(read).toMatchObject({ read: true, actorIds: [first], actorCount: 1 });
 
-      await handle(likeRemoved(first, postId, author));
+      await handle(likeRemoved(first, postId, author, t(SECOND / 2)));
       expect(await list(author)).toEqual([read]);
 
       await handle(
@@ -688,7 +711,173 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       ]);
     });
 
-    it('prunes removed notifications and processed-event records older than the given time, and only those', async () => {
+    describe('a removal consumed before the creation it undoes (they travel on different topics)', () => {
+      it('an unlike withdraws the like it undoes, and any at the same time: no notification, nothing left', async () => {
+        const [author, postId, fan, other] = [user(), user(), user(), user()];
+        const like = likeCreated(fan, postId, author, t(0));
+        const unlike = likeRemoved(fan, postId, author, t(SECOND));
+        const sameTime = likeCreated(fan, postId, author, t(SECOND));
+        await handle(unlike, like, sameTime);
+        expect(await list(author)).toEqual([]);
+        expect(await unread(author)).toBe(0);
+        // Not even an empty group, removed or not.
+        expect(await changesAfter(author, '0')).toEqual({ items: [], removed: [], more: false });
+        expect(announcesOf(author)).toBe(0);
+
+        // Delivered again, or copied under another event id: still nothing.
+        await handle(unlike, like, sameTime, { ...like, id: ids.next() });
+        expect(await changesAfter(author, '0')).toEqual({ items: [], removed: [], more: false });
+        expect(announcesOf(author)).toBe(0);
+
+        // Only that actor's likes of that post were withdrawn.
+        await handle(likeCreated(other, postId, author, t(0)), likeCreated(fan, user(), author, t(0)));
+        expect((await list(author)).map((item) => item.actorIds)).toEqual([[fan], [other]]);
+      });
+
+      it('like, unlike, like again consumed as unlike, like again, like: the newer like alone, notified once', async () => {
+        const [author, postId, fan] = [user(), user(), user()];
+        const like = likeCreated(fan, postId, author, t(0));
+        const unlike = likeRemoved(fan, postId, author, t(SECOND));
+        const again = likeCreated(fan, postId, author, t(2 * SECOND));
+        await handle(unlike, again, like);
+        expect(await list(author)).toEqual([
+          expect.objectContaining({
+            type: NotificationType.NOTIFICATION_TYPE_LIKE,
+            postId,
+            actorIds: [fan],
+            actorCount: 1,
+            updatedAt: t(2 * SECOND).toISOString(),
+          }),
+        ]);
+        expect(announcesOf(author)).toBe(1);
+
+        const before = await list(author);
+        const { latestSeq } = await service.getUnreadCount({ recipientId: author });
+        await handle(unlike, again, like, { ...like, id: ids.next() }, { ...again, id: ids.next() });
+        expect(await list(author)).toEqual(before);
+        expect(await changesAfter(author, latestSeq)).toEqual({ items: [], removed: [], more: false });
+        expect(announcesOf(author)).toBe(1);
+      });
+
+      it('like, unlike, like again consumed as like, like again, unlike: the unlike leaves the newer like in', async () => {
+        const [author, postId, fan] = [user(), user(), user()];
+        await handle(
+          likeCreated(fan, postId, author, t(0)),
+          likeCreated(fan, postId, author, t(2 * SECOND)),
+          likeRemoved(fan, postId, author, t(SECOND)),
+        );
+        const [group] = await list(author);
+        expect(group).toMatchObject({
+          actorIds: [fan],
+          actorCount: 1,
+          updatedAt: t(2 * SECOND).toISOString(),
+        });
+        expect(await unread(author)).toBe(1);
+
+        // An unlike after the newer like takes it out.
+        await handle(likeRemoved(fan, postId, author, t(3 * SECOND)));
+        expect(await list(author)).toEqual([]);
+        expect((await changesAfter(author, group!.seq)).removed).toEqual([{ id: group!.id, seq: anyString }]);
+      });
+
+      it('an unfollow withdraws the follow it undoes; a follow again after it notifies', async () => {
+        const [followee, fan] = [user(), user()];
+        const follow = followCreated(fan, followee, t(0));
+        const unfollow = followRemoved(fan, followee, t(SECOND));
+        await handle(unfollow, follow);
+        expect(await changesAfter(followee, '0')).toEqual({ items: [], removed: [], more: false });
+        await handle(unfollow, follow, { ...follow, id: ids.next() });
+        expect(await changesAfter(followee, '0')).toEqual({ items: [], removed: [], more: false });
+        expect(announcesOf(followee)).toBe(0);
+
+        await handle(followCreated(fan, followee, t(2 * SECOND)));
+        expect(await list(followee)).toEqual([
+          expect.objectContaining({
+            type: NotificationType.NOTIFICATION_TYPE_FOLLOW,
+            actorIds: [fan],
+            actorCount: 1,
+            updatedAt: t(2 * SECOND).toISOString(),
+          }),
+        ]);
+        expect(announcesOf(followee)).toBe(1);
+      });
+
+      it('a comment deleted before its creation is consumed is never notified, and its body is stored nowhere', async () => {
+        const [author, commenter, postId] = [user(), user(), user()];
+        const secret = `deleted before seen ${ids.next()}`;
+        const created = commentCreated(commenter, postId, author, secret, t(0));
+        const deleted = commentDeleted(created, t(SECOND));
+        await handle(deleted, created);
+        expect(await changesAfter(author, '0')).toEqual({ items: [], removed: [], more: false });
+        // A deleted comment never comes back, whatever the times, the redeliveries or the copies.
+        await handle(deleted, created, { ...created, id: ids.next() });
+        expect(await changesAfter(author, '0')).toEqual({ items: [], removed: [], more: false });
+        expect(announcesOf(author)).toBe(0);
+        expect(await storedAnywhere(secret)).toBe(false);
+
+        // The same look finds the body of a comment that was not deleted.
+        const kept = `kept ${ids.next()}`;
+        await handle(commentCreated(commenter, postId, author, kept, t(2 * SECOND)));
+        expect((await list(author)).map((item) => item.commentBody)).toEqual([kept]);
+        expect(await storedAnywhere(kept)).toBe(true);
+      });
+
+      it('a post deleted before the likes and comments on it are consumed: none of them is notified', async () => {
+        const [author, postId, otherPost, fan] = [user(), user(), user(), user()];
+        const secret = `on a deleted post ${ids.next()}`;
+        const deletion = postDeleted(postId, author, t(SECOND));
+        const creations = [
+          likeCreated(fan, postId, author, t(0)),
+          // Whatever its time: nothing about a deleted post is wanted any more.
+          likeCreated(user(), postId, author, t(2 * SECOND)),
+          commentCreated(fan, postId, author, secret, t(0)),
+        ];
+        await handle(deletion, ...creations, likeCreated(fan, otherPost, author, t(0)));
+        const left = await list(author);
+        expect(left).toEqual([expect.objectContaining({ postId: otherPost, actorIds: [fan] })]);
+        expect(await storedAnywhere(secret)).toBe(false);
+
+        const { latestSeq } = await service.getUnreadCount({ recipientId: author });
+        const announces = announcesOf(author);
+        await handle(
+          deletion,
+          ...creations,
+          ...creations.map((creation) => ({ ...creation, id: ids.next() })),
+        );
+        expect(await list(author)).toEqual(left);
+        expect(await changesAfter(author, latestSeq)).toEqual({ items: [], removed: [], more: false });
+        expect(announcesOf(author)).toBe(announces);
+      });
+
+      it('never leaves a notification when creations and their removals are handled at once, in any order', async () => {
+        const [author, postId] = [user(), user()];
+        const race = `racing ${ids.next()}`;
+        const pairs = Array.from({ length: 8 }, (_, index) => {
+          const fan = user();
+          const comment = commentCreated(fan, postId, author, `${race} ${index}`, t(index));
+          return [
+            likeCreated(fan, postId, author, t(index)),
+            likeRemoved(fan, postId, author, t(index + SECOND)),
+            followCreated(fan, author, t(index)),
+            followRemoved(fan, author, t(index + SECOND)),
+            comment,
+            commentDeleted(comment, t(index + SECOND)),
+          ];
+        });
+        const envelopes = pairs.flat();
+        // Removals first, creations first, and interleaved: each races the others on one recipient.
+        await Promise.all(
+          [...envelopes.filter((_, index) => index % 2 === 1), ...envelopes].map((e) => consumer.handle(e)),
+        );
+        expect(await list(author)).toEqual([]);
+        expect(await unread(author)).toBe(0);
+        for (let index = 0; index < pairs.length; index++) {
+          expect(await storedAnywhere(`${race} ${index}`)).toBe(false);
+        }
+      });
+    });
+
+    it('prunes removed notifications, processed-event records and withdrawals older than the given time, and only those', async () => {
       const [author, postId, fan, late] = [user(), user(), user(), user()];
       const like = likeCreated(fan, postId, author, t(0));
       const oldComment = commentCreated(fan, postId, author, 'old', t(SECOND));
@@ -701,9 +890,10 @@ export function describeNotificationScenarios(name: string, open: () => Promise<
       expect(before.removed).toHaveLength(2);
 
       const olderThan = new Date(Date.now() - NOTIFICATION_PRUNE_AGE_MS);
-      // Only this test moves the clock back: the old comment's removal, and the three old events.
-      expect(await service.prune(olderThan)).toEqual({ notifications: 1, events: 3 });
-      expect(await service.prune(olderThan)).toEqual({ notifications: 0, events: 0 });
+      // Only this test moves the clock back: the old comment's removal, the three old events, and
+      // the old comment's withdrawal.
+      expect(await service.prune(olderThan)).toEqual({ notifications: 1, events: 3, withdrawals: 1 });
+      expect(await service.prune(olderThan)).toEqual({ notifications: 0, events: 0, withdrawals: 0 });
 
       const after = await changesAfter(author, '0');
       expect(after.items).toEqual(before.items);

@@ -32,13 +32,14 @@ import type {
 
 /**
  * One event as the consumer read it, in the service's terms. `recipientId` is whose
- * notifications it changes; `eventId` makes a redelivery change nothing.
+ * notifications it changes; `eventId` makes a redelivery change nothing; `at` is when it
+ * happened (a removal may be consumed before the creation it undoes: see NotificationsRepository).
  */
 export type Activity =
   | { kind: 'like'; eventId: string; recipientId: string; actorId: string; postId: string; at: Date }
-  | { kind: 'unlike'; eventId: string; recipientId: string; actorId: string; postId: string }
+  | { kind: 'unlike'; eventId: string; recipientId: string; actorId: string; postId: string; at: Date }
   | { kind: 'follow'; eventId: string; recipientId: string; actorId: string; at: Date }
-  | { kind: 'unfollow'; eventId: string; recipientId: string; actorId: string }
+  | { kind: 'unfollow'; eventId: string; recipientId: string; actorId: string; at: Date }
   | {
       kind: 'comment';
       eventId: string;
@@ -49,8 +50,15 @@ export type Activity =
       body: string;
       at: Date;
     }
-  | { kind: 'comment-deleted'; eventId: string; recipientId: string; actorId: string; commentId: string }
-  | { kind: 'post-deleted'; eventId: string; recipientId: string; postId: string };
+  | {
+      kind: 'comment-deleted';
+      eventId: string;
+      recipientId: string;
+      actorId: string;
+      commentId: string;
+      at: Date;
+    }
+  | { kind: 'post-deleted'; eventId: string; recipientId: string; postId: string; at: Date };
 
 export interface NotificationServiceDeps {
   notifications: NotificationsRepository;
@@ -71,6 +79,8 @@ export interface PruneResult {
   notifications: number;
   /** Records of processed events deleted. */
   events: number;
+  /** Withdrawals (of removals consumed before their creation could be) deleted. */
+  withdrawals: number;
 }
 
 const TYPES: Record<NotificationKind, NotificationType> = {
@@ -175,21 +185,18 @@ export class NotificationServiceImpl implements NotificationService {
 
   /**
    * Deletes for good the notifications removed before `olderThan`, and the records of events
-   * processed before it (after which a redelivery of such an event would apply again: keep
+   * processed and of withdrawals recorded before it (after which a redelivery of such an event
+   * would apply again, and a creation consumed after its removal would not be withdrawn: keep
    * `olderThan` beyond the bus's redelivery window, e.g. NOTIFICATION_PRUNE_AGE_MS ago). In
    * batches of PRUNE_BATCH rows, so that it never holds many locks at once.
    */
   async prune(olderThan: Date): Promise<PruneResult> {
-    const result: PruneResult = { notifications: 0, events: 0 };
-    for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH;) {
-      deleted = await this.notifications.pruneRemoved(olderThan, PRUNE_BATCH);
-      result.notifications += deleted;
-    }
-    for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH;) {
-      deleted = await this.notifications.pruneProcessed(olderThan, PRUNE_BATCH);
-      result.events += deleted;
-    }
-    return result;
+    const repository = this.notifications;
+    return {
+      notifications: await inBatches((limit) => repository.pruneRemoved(olderThan, limit)),
+      events: await inBatches((limit) => repository.pruneProcessed(olderThan, limit)),
+      withdrawals: await inBatches((limit) => repository.pruneWithdrawals(olderThan, limit)),
+    };
   }
 
   private apply(activity: Activity, delivery: Delivery): Promise<boolean> {
@@ -215,12 +222,14 @@ export class NotificationServiceImpl implements NotificationService {
           ...delivery,
           target: { type: 'like', postId: activity.postId },
           actorId: activity.actorId,
+          removedAt: activity.at,
         });
       case 'unfollow':
         return this.notifications.withdrawActor({
           ...delivery,
           target: { type: 'follow' },
           actorId: activity.actorId,
+          removedAt: activity.at,
         });
       case 'comment':
         return this.notifications.addComment({
@@ -232,9 +241,9 @@ export class NotificationServiceImpl implements NotificationService {
           actedAt: activity.at,
         });
       case 'comment-deleted':
-        return this.notifications.removeComment(delivery, activity.commentId);
+        return this.notifications.removeComment(delivery, activity.commentId, activity.at);
       case 'post-deleted':
-        return this.notifications.removePost(delivery, activity.postId);
+        return this.notifications.removePost(delivery, activity.postId, activity.at);
     }
   }
 
@@ -246,6 +255,16 @@ export class NotificationServiceImpl implements NotificationService {
       this.onAnnounceError(err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+/** Runs `step` (deleting at most its limit) until it deletes fewer; returns how many in all. */
+async function inBatches(step: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH;) {
+    deleted = await step(PRUNE_BATCH);
+    total += deleted;
+  }
+  return total;
 }
 
 function checkRecipient(recipientId: string): string {

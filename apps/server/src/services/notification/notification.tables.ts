@@ -32,7 +32,8 @@ export interface ActorRow {
   recipient_id: ColumnType<string, string, never>;
   notification_id: ColumnType<string, string, never>;
   actor_id: ColumnType<string, string, never>;
-  acted_at: ColumnType<Date, Date, never>;
+  /** Moved up when the actor acts again (a like after an unlike) before the unlike is consumed. */
+  acted_at: ColumnType<Date, Date, Date>;
 }
 
 /** `notifications.recipients`: the last seq handed out per recipient. */
@@ -48,10 +49,26 @@ export interface ProcessedEventRow {
   processed_at: ColumnType<Date, Date, never>;
 }
 
+/** What a removal withdrew: the likes or follows of an actor, a comment, or a post. */
+export type WithdrawalKind = 'like' | 'follow' | 'comment' | 'post';
+
+/** `notifications.withdrawals`: what removals withdrew, so that a late creation is not applied. */
+export interface WithdrawalRow {
+  recipient_id: ColumnType<string, string, never>;
+  kind: ColumnType<WithdrawalKind, WithdrawalKind, never>;
+  /** The post or the comment; '0' for a follow. */
+  target_id: ColumnType<string, string, never>;
+  /** The actor of a like or follow; '0' for a comment or a post. */
+  actor_id: ColumnType<string, string, never>;
+  occurred_at: ColumnType<Date, Date, Date>;
+  recorded_at: ColumnType<Date, Date, Date>;
+}
+
 /** The `notifications` schema, owned by the notification service alone. */
 export interface NotificationsTables {
   'notifications.notifications': NotificationRow;
   'notifications.actors': ActorRow;
   'notifications.recipients': RecipientRow;
   'notifications.processed_events': ProcessedEventRow;
+  'notifications.withdrawals': WithdrawalRow;
 }

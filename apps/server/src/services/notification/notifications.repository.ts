@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 
 import type { SqlDatabase } from '../../platform/sql/sql.port.js';
-import type { NotificationKind, NotificationsTables } from './notification.tables.js';
+import type { NotificationKind, NotificationsTables, WithdrawalKind } from './notification.tables.js';
 
 /** A notification as stored; `removed` ones are only ever listed as changes. */
 export interface NotificationRecord {
@@ -52,6 +52,8 @@ export interface CommentActivity extends Delivery {
 export interface ActorWithdrawal extends Delivery {
   target: GroupTarget;
   actorId: string;
+  /** The removal's own time: the actor's likes or follows up to it are withdrawn, later ones not. */
+  removedAt: Date;
 }
 
 /** A recipient's unread count and newest seq, read together (one snapshot). */
@@ -70,21 +72,31 @@ export interface MarkReadResult extends UnreadState {
  * The recipient's notifications. Every write is one transaction that records its event (a
  * duplicate returns false at once) and takes its seqs from `notifications.recipients`, and
  * returns true when it changed the recipient's notifications.
+ *
+ * Removals and creations arrive on different topics, in either order. So every removal also
+ * records a withdrawal (whether it found something to remove or not), and a creation that a
+ * withdrawal already covers is not applied: a like or follow when its actor withdrew it at the
+ * same time or later, a comment once deleted, anything about a deleted post. Both happen under
+ * the recipient's lock, so a creation and its removal never miss each other.
  */
 export interface NotificationsRepository {
-  /** Adds the actor to the open group of `groupKey`, opening it when there is none. */
+  /**
+   * Adds the actor to the open group of `groupKey`, opening it when there is none; an actor in
+   * it already keeps the newer of their two times.
+   */
   addToGroup(activity: GroupedActivity): Promise<boolean>;
   /** One notification for the comment (a second one for the same comment is never made). */
   addComment(activity: CommentActivity): Promise<boolean>;
   /**
-   * Takes the actor out of the unread groups of the target (read ones are history and keep
-   * them), removing a group whose last actor this was.
+   * Takes the actor out of the unread groups of the target where they acted at or before
+   * `removedAt` (read ones are history and keep them; a newer like or follow stays), removing a
+   * group whose last actor this was.
    */
   withdrawActor(withdrawal: ActorWithdrawal): Promise<boolean>;
-  /** Removes the comment's notification, read or not, body and all. */
-  removeComment(delivery: Delivery, commentId: string): Promise<boolean>;
-  /** Removes every notification about the post. */
-  removePost(delivery: Delivery, postId: string): Promise<boolean>;
+  /** Removes the comment's notification, read or not, body and all, now and for good. */
+  removeComment(delivery: Delivery, commentId: string, deletedAt: Date): Promise<boolean>;
+  /** Removes every notification about the post, now and for good. */
+  removePost(delivery: Delivery, postId: string, deletedAt: Date): Promise<boolean>;
   /** Live notifications by seq, descending, below `beforeSeq` when given; at most `limit`. */
   list(recipientId: string, beforeSeq: string | undefined, limit: number): Promise<NotificationRecord[]>;
   /** Every notification, removed ones included, with a seq above `afterSeq`, ascending; at most `limit`. */
@@ -99,10 +111,31 @@ export interface NotificationsRepository {
   pruneRemoved(olderThan: Date, limit: number): Promise<number>;
   /** Deletes at most `limit` records of events processed before `olderThan`; returns how many. */
   pruneProcessed(olderThan: Date, limit: number): Promise<number>;
+  /** Deletes at most `limit` withdrawals recorded before `olderThan`; returns how many. */
+  pruneWithdrawals(olderThan: Date, limit: number): Promise<number>;
 }
 
 /** Stored on the row, so lists never read the actors. */
 const RECENT_ACTORS = 3;
+
+/** In a withdrawal's key: no target (a follow's is the recipient) or no actor (comment, post). */
+const NONE = '0';
+
+/** What a removal withdrew (see notifications.withdrawals). */
+interface WithdrawalKey {
+  kind: WithdrawalKind;
+  targetId: string;
+  actorId: string;
+}
+
+/**
+ * A withdrawal that would cancel a creation: one of `key`, and, when `at` is given (likes and
+ * follows), no older than the creation's time `at`.
+ */
+interface WithdrawalCheck {
+  key: WithdrawalKey;
+  at?: Date;
+}
 
 type Trx = Transaction<NotificationsTables>;
 
@@ -118,7 +151,11 @@ export class SqlNotificationsRepository implements NotificationsRepository {
   }
 
   addToGroup(activity: GroupedActivity): Promise<boolean> {
+    const { recipientId, target, actorId, actedAt } = activity;
     return this.write(activity, async (trx, seqs) => {
+      const checks: WithdrawalCheck[] = [{ key: groupWithdrawal(target, actorId), at: actedAt }];
+      if (target.type === 'like') checks.push({ key: postWithdrawal(target.postId) });
+      if (await isWithdrawn(trx, recipientId, checks)) return false;
       const seq = await seqs.next();
       // Concurrent consumers of one recipient are already serialised by the seq lock; the
       // partial unique index is what makes two open groups impossible whatever the caller.
@@ -145,16 +182,21 @@ export class SqlNotificationsRepository implements NotificationsRepository {
         )
         .returning('id')
         .executeTakeFirstOrThrow();
-      const added = await addActor(trx, activity.recipientId, group.id, activity.actorId, activity.actedAt);
-      // Already in the group (a like delivered again after its record was pruned): nothing to do.
-      if (!added) return false;
-      await refreshActors(trx, activity.recipientId, group.id, 1, seq);
+      const delta = await joinActor(trx, recipientId, group.id, actorId, actedAt);
+      if (delta === undefined) return false;
+      await refreshActors(trx, recipientId, group.id, delta, seq);
       return true;
     });
   }
 
   addComment(activity: CommentActivity): Promise<boolean> {
     return this.write(activity, async (trx, seqs) => {
+      const checks = [
+        { key: commentWithdrawal(activity.commentId) },
+        { key: postWithdrawal(activity.postId) },
+      ];
+      // Checked before anything is written: the body of a deleted comment is never stored.
+      if (await isWithdrawn(trx, activity.recipientId, checks)) return false;
       const seq = await seqs.next();
       const inserted = await trx
         .insertInto('notifications.notifications')
@@ -176,15 +218,16 @@ export class SqlNotificationsRepository implements NotificationsRepository {
         .returning('id')
         .executeTakeFirst();
       if (inserted === undefined) return false;
-      await addActor(trx, activity.recipientId, inserted.id, activity.actorId, activity.actedAt);
+      await joinActor(trx, activity.recipientId, inserted.id, activity.actorId, activity.actedAt);
       await refreshActors(trx, activity.recipientId, inserted.id, 1, seq);
       return true;
     });
   }
 
   withdrawActor(withdrawal: ActorWithdrawal): Promise<boolean> {
-    const { recipientId, actorId, target } = withdrawal;
+    const { recipientId, actorId, target, removedAt } = withdrawal;
     return this.write(withdrawal, async (trx, seqs) => {
+      await recordWithdrawal(trx, withdrawal, groupWithdrawal(target, actorId), removedAt);
       let query = trx
         .selectFrom('notifications.notifications as n')
         .select(['n.id', 'n.actor_count'])
@@ -199,7 +242,9 @@ export class SqlNotificationsRepository implements NotificationsRepository {
               .select('a.actor_id')
               .where('a.recipient_id', '=', recipientId)
               .whereRef('a.notification_id', '=', 'n.id')
-              .where('a.actor_id', '=', actorId),
+              .where('a.actor_id', '=', actorId)
+              // A newer like or follow (again, after this removal) stays.
+              .where('a.acted_at', '<=', removedAt),
           ),
         )
         .orderBy('n.seq');
@@ -233,8 +278,9 @@ export class SqlNotificationsRepository implements NotificationsRepository {
     });
   }
 
-  removeComment(delivery: Delivery, commentId: string): Promise<boolean> {
+  removeComment(delivery: Delivery, commentId: string, deletedAt: Date): Promise<boolean> {
     return this.write(delivery, async (trx, seqs) => {
+      await recordWithdrawal(trx, delivery, commentWithdrawal(commentId), deletedAt);
       const found = await trx
         .selectFrom('notifications.notifications')
         .select('id')
@@ -246,8 +292,9 @@ export class SqlNotificationsRepository implements NotificationsRepository {
     });
   }
 
-  removePost(delivery: Delivery, postId: string): Promise<boolean> {
+  removePost(delivery: Delivery, postId: string, deletedAt: Date): Promise<boolean> {
     return this.write(delivery, async (trx, seqs) => {
+      await recordWithdrawal(trx, delivery, postWithdrawal(postId), deletedAt);
       const found = await trx
         .selectFrom('notifications.notifications')
         .select('id')
@@ -336,6 +383,16 @@ export class SqlNotificationsRepository implements NotificationsRepository {
       delete from notifications.processed_events
       where (recipient_id, event_id) in (
         select recipient_id, event_id from notifications.processed_events where processed_at < ${olderThan} limit ${limit}
+      )`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  async pruneWithdrawals(olderThan: Date, limit: number): Promise<number> {
+    const result = await sql`
+      delete from notifications.withdrawals
+      where (recipient_id, kind, target_id, actor_id) in (
+        select recipient_id, kind, target_id, actor_id from notifications.withdrawals
+        where recorded_at < ${olderThan} limit ${limit}
       )`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
@@ -451,30 +508,121 @@ class RecipientSeqs {
   }
 }
 
-/** Adds the actor to the notification; false when they were in it already. */
-async function addActor(
+/**
+ * Puts the actor in the notification at `actedAt`: 1 when they were not in it; 0 when they were,
+ * at an older time (they liked again after an unlike not consumed yet, which must then leave this
+ * newer like in); undefined when nothing changed (a like delivered again after its record was
+ * pruned). Under the recipient's lock, so the read cannot go stale.
+ */
+async function joinActor(
   trx: Trx,
   recipientId: string,
   notificationId: string,
   actorId: string,
   actedAt: Date,
-): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('notifications.actors')
-    .values({
-      recipient_id: recipientId,
-      notification_id: notificationId,
-      actor_id: actorId,
-      acted_at: actedAt,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning('actor_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+): Promise<1 | 0 | undefined> {
+  const actor = trx
+    .selectFrom('notifications.actors')
+    .where('recipient_id', '=', recipientId)
+    .where('notification_id', '=', notificationId)
+    .where('actor_id', '=', actorId);
+  const current = await actor.select('acted_at').executeTakeFirst();
+  if (current === undefined) {
+    await trx
+      .insertInto('notifications.actors')
+      .values({
+        recipient_id: recipientId,
+        notification_id: notificationId,
+        actor_id: actorId,
+        acted_at: actedAt,
+      })
+      .execute();
+    return 1;
+  }
+  if (current.acted_at.getTime() >= actedAt.getTime()) return undefined;
+  await trx
+    .updateTable('notifications.actors')
+    .set({ acted_at: actedAt })
+    .where('recipient_id', '=', recipientId)
+    .where('notification_id', '=', notificationId)
+    .where('actor_id', '=', actorId)
+    .execute();
+  return 0;
+}
+
+function groupWithdrawal(target: GroupTarget, actorId: string): WithdrawalKey {
+  return target.type === 'like'
+    ? { kind: 'like', targetId: target.postId, actorId }
+    : { kind: 'follow', targetId: NONE, actorId };
+}
+
+function commentWithdrawal(commentId: string): WithdrawalKey {
+  return { kind: 'comment', targetId: commentId, actorId: NONE };
+}
+
+function postWithdrawal(postId: string): WithdrawalKey {
+  return { kind: 'post', targetId: postId, actorId: NONE };
 }
 
 /**
- * After an actor joined (+1) or left (-1) a notification that keeps at least one: its count,
+ * Records the withdrawal of `key` by a removal of `occurredAt`, keeping the newer time when there
+ * is one already (removals arrive in any order, and a redelivery changes nothing).
+ */
+async function recordWithdrawal(
+  trx: Trx,
+  delivery: Delivery,
+  key: WithdrawalKey,
+  occurredAt: Date,
+): Promise<void> {
+  await trx
+    .insertInto('notifications.withdrawals')
+    .values({
+      recipient_id: delivery.recipientId,
+      kind: key.kind,
+      target_id: key.targetId,
+      actor_id: key.actorId,
+      occurred_at: occurredAt,
+      recorded_at: delivery.processedAt,
+    })
+    .onConflict((oc) =>
+      oc.columns(['recipient_id', 'kind', 'target_id', 'actor_id']).doUpdateSet({
+        occurred_at: sql<Date>`greatest(withdrawals.occurred_at, excluded.occurred_at)`,
+        recorded_at: sql<Date>`greatest(withdrawals.recorded_at, excluded.recorded_at)`,
+      }),
+    )
+    .execute();
+}
+
+/** Whether one of `checks` finds its withdrawal: at most one point read of the key per check. */
+async function isWithdrawn(
+  trx: Trx,
+  recipientId: string,
+  checks: readonly WithdrawalCheck[],
+): Promise<boolean> {
+  const found = await trx
+    .selectFrom('notifications.withdrawals')
+    .select('kind')
+    .where('recipient_id', '=', recipientId)
+    .where((eb) =>
+      eb.or(
+        checks.map(({ key, at }) =>
+          eb.and([
+            eb('kind', '=', key.kind),
+            eb('target_id', '=', key.targetId),
+            eb('actor_id', '=', key.actorId),
+            // Not older: a removal at the very time of the creation undoes it.
+            ...(at === undefined ? [] : [eb('occurred_at', '>=', at)]),
+          ]),
+        ),
+      ),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return found !== undefined;
+}
+
+/**
+ * After an actor joined (+1), acted again (0) or left (-1) a notification that keeps at least one: its count,
  * its newest actors and its time from the actor rows (the first entries of actors_newest_idx),
  * and its new seq.
  */
@@ -482,7 +630,7 @@ async function refreshActors(
   trx: Trx,
   recipientId: string,
   notificationId: string,
-  delta: 1 | -1,
+  delta: 1 | 0 | -1,
   seq: string,
 ): Promise<void> {
   await sql`
