@@ -87,11 +87,9 @@ describe('npm run start:distributed', () => {
           throw new Error(`launcher did not get ready:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      const pids = [
-        ...output.matchAll(
-          /\b(gateway|auth|user|media|post|feed|like|comment|media-worker|fanout|outbox-relay) \(pid (\d+)\)/g,
-        ),
-      ].map((m) => ({ role: m[1], pid: Number(m[2]) }));
+      const pids = [...output.matchAll(new RegExp(`\\b(${ROLES.join('|')}) \\(pid (\\d+)\\)`, 'g'))].map(
+        (m) => ({ role: m[1], pid: Number(m[2]) }),
+      );
       expect(pids.map((p) => p.role).sort()).toEqual([...ROLES].sort());
       expect(new Set(pids.map((p) => p.pid)).size).toBe(ROLES.length);
       expect(pids.every((p) => alive(p.pid))).toBe(true);
@@ -124,9 +122,14 @@ describe('npm run start:distributed', () => {
       expect(await exited).toBe(0);
       expect(pids.filter((p) => alive(p.pid))).toEqual([]);
     } finally {
+      // A failed run still stops its processes the launcher's way: SIGKILL would orphan them.
       if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        await exited;
+        child.kill('SIGTERM');
+        const stopped = await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+        if (stopped === undefined && child.exitCode === null) {
+          child.kill('SIGKILL');
+          await exited;
+        }
       }
     }
   }, 180_000);
