@@ -15,6 +15,7 @@ import { AppShell } from '#/components/layout/AppShell';
 import { ErrorState } from '#/components/States';
 import { Toaster } from '#/components/Toaster';
 import { LogoMark } from '#/components/Wordmark';
+import { AnalyticsScreen } from '#/screens/AnalyticsScreen';
 import { CreateScreen } from '#/screens/CreateScreen';
 import { EditProfileScreen } from '#/screens/EditProfileScreen';
 import { ExploreScreen } from '#/screens/ExploreScreen';
@@ -22,6 +23,7 @@ import { FollowListScreen } from '#/screens/FollowListScreen';
 import { HomeScreen } from '#/screens/HomeScreen';
 import { LoginScreen } from '#/screens/LoginScreen';
 import { NotFoundScreen } from '#/screens/NotFoundScreen';
+import { NotificationsScreen } from '#/screens/NotificationsScreen';
 import { PostScreen } from '#/screens/PostScreen';
 import { ProfileScreen } from '#/screens/ProfileScreen';
 import { SearchScreen } from '#/screens/SearchScreen';
@@ -137,6 +139,8 @@ const router = createBrowserRouter([
               { index: true, element: <HomeScreen /> },
               { path: '/settings/profile', element: <EditProfileScreen /> },
               { path: '/create', element: <CreateScreen /> },
+              { path: '/notifications', element: <NotificationsScreen /> },
+              { path: '/analytics', element: <AnalyticsScreen /> },
             ],
           },
           { path: '/explore', element: <ExploreScreen /> },

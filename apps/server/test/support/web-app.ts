@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { expect } from 'vitest';
+
+import { eventually } from './eventually.js';
+import type { ApiClient } from './http-client.js';
 
 /** What the browser tests share: screen sizes, people, and a few ways of looking at the page. */
 export const DESKTOP = { width: 1280, height: 800 };
@@ -58,4 +62,51 @@ export async function signUp(page: Page, baseUrl: string, who: Person): Promise<
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up', exact: true }).click();
   await page.getByRole('heading', { name: 'Your feed is on its way' }).waitFor();
+}
+
+/** Signs up through the API (someone whose side of the app is not under test); returns their access token. */
+export async function signUpByApi(api: ApiClient, who: Person): Promise<string> {
+  const signup = await api.post('/api/auth/signup', { ...who, password: PASSWORD });
+  expect(signup.status, signup.text).toBe(201);
+  return signup.body.accessToken as string;
+}
+
+/** One post per caption, each with a plain photo, through the API; resolves once all are published. */
+export async function publishPosts(
+  api: ApiClient,
+  token: string,
+  captions: readonly string[],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [index, caption] of captions.entries()) {
+    const jpeg = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: { r: 40 + index * 60, g: 140, b: 200 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const upload = await api.request<{ id: string }>('POST', '/api/media', {
+      token,
+      raw: { body: jpeg, contentType: 'image/jpeg' },
+    });
+    expect(upload.status, upload.text).toBe(202);
+    const created = await api.post('/api/posts', { caption, mediaIds: [upload.body.id] }, { token });
+    expect(created.status, created.text).toBe(201);
+    ids.push(created.body.id as string);
+  }
+  await eventually(async () => {
+    for (const id of ids) expect((await api.get(`/api/posts/${id}`)).body.status).toBe('published');
+  }, 60_000);
+  return ids;
+}
+
+/**
+ * Opens `path` (a screen for signed-in people only) signed out, which leads to the login
+ * form, logs in as `who` and waits to be taken back to `path`.
+ */
+export async function logInAt(page: Page, baseUrl: string, path: string, who: Person): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('Username or email', { exact: true }).fill(who.username);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === path);
 }

@@ -1,31 +1,19 @@
-import type { ComponentType } from 'react';
 import { Link } from 'react-router';
 
+import { WeekAtAGlance } from '#/components/analytics/WeekAtAGlance';
 import { Avatar } from '#/components/Avatar';
 import { ButtonLink } from '#/components/Button';
 import { EmptyFeed } from '#/components/feed/EmptyFeed';
-import {
-  ChartIcon,
-  CheckIcon,
-  CompassIcon,
-  HeartIcon,
-  MessageIcon,
-  type IconProps,
-} from '#/components/icons';
+import { CheckIcon, CompassIcon } from '#/components/icons';
 import { PostFeed, PostFeedSkeleton } from '#/components/post/PostFeed';
 import { ErrorState } from '#/components/States';
 import { LoadMore } from '#/components/UserList';
 import { itemsOf } from '#/lib/pages';
+import { useMediaQuery } from '#/lib/use-media-query';
 import { useTitle } from '#/lib/use-title';
 import { useHomeFeedInfiniteQuery } from '#/state/queries/feed';
 import type { Me } from '#/state/queries/users';
 import { useSession } from '#/state/session';
-
-const COMING: readonly { icon: ComponentType<IconProps>; title: string; body: string }[] = [
-  { icon: MessageIcon, title: 'Likes and comments', body: 'Tell people what you think.' },
-  { icon: HeartIcon, title: 'Notifications', body: 'Likes, comments and new followers.' },
-  { icon: ChartIcon, title: 'Analytics', body: 'See who your photos reach.' },
-];
 
 /** The bottom of a feed that has no more pages. */
 function CaughtUp() {
@@ -91,8 +79,10 @@ function HomeFeed({ me }: { me: Me }) {
 }
 
 function HomeAside({ me }: { me: Me }) {
+  // The aside shows from 1024 px: narrower screens need not ask for the week's figures.
+  const wide = useMediaQuery('(min-width: 64rem)');
   return (
-    <aside className="hidden space-y-6 lg:block" aria-label="Your account and what’s next">
+    <aside className="hidden space-y-6 lg:block" aria-label="Your account">
       <div className="sticky top-20 space-y-6">
         <Link
           to={`/u/${me.username}`}
@@ -104,24 +94,7 @@ function HomeAside({ me }: { me: Me }) {
             <span className="block truncate text-sm text-muted">@{me.username}</span>
           </span>
         </Link>
-        <section aria-labelledby="coming-soon" className="rounded-2xl border border-hairline p-5">
-          <h2 id="coming-soon" className="text-sm font-bold">
-            Coming soon to Glimpse
-          </h2>
-          <ul className="mt-4 space-y-4">
-            {COMING.map(({ icon: Icon, title, body }) => (
-              <li key={title} className="flex gap-3">
-                <span className="flex size-9 shrink-0 items-center justify-center rounded-xl bg-canvas text-ink">
-                  <Icon size={20} />
-                </span>
-                <span className="text-sm leading-tight">
-                  <span className="block font-semibold">{title}</span>
-                  <span className="text-muted">{body}</span>
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
+        {wide && <WeekAtAGlance />}
       </div>
     </aside>
   );

@@ -11,6 +11,7 @@ import { LikeablePhotos } from '#/components/post/LikeablePhotos';
 import { PhotoCarousel } from '#/components/post/PhotoCarousel';
 import { PostCounts } from '#/components/post/PostCounts';
 import { PostHeader } from '#/components/post/PostHeader';
+import { PostInsights } from '#/components/post/PostInsights';
 import { Skeleton } from '#/components/Skeleton';
 import { Spinner } from '#/components/Spinner';
 import { EmptyState, ErrorState } from '#/components/States';
@@ -18,6 +19,7 @@ import { formatFullDate, formatRelativeTime } from '#/lib/format';
 import { newIdempotencyKey } from '#/lib/idempotency-key';
 import { showToast } from '#/lib/toast';
 import { useTitle } from '#/lib/use-title';
+import { useImpressionRef } from '#/state/impressions';
 import { useDeletePostMutation, useForgetPost } from '#/state/mutations/posts';
 import { usePostQuery, type Post } from '#/state/queries/posts';
 import { useSession } from '#/state/session';
@@ -109,10 +111,13 @@ function Details({ post }: { post: Post }) {
 function PostView({ post }: { post: Post }) {
   const { me } = useSession();
   const isAuthor = me?.id === post.author.id;
+  const published = post.status === 'published';
+  const impression = useImpressionRef<HTMLElement>(post);
   // One DOM order (who, the photos, the words) that phones read top to bottom; desktops put
   // the photos in a column of their own (see .post-layout).
   return (
     <article
+      ref={impression}
       aria-label={`Post by @${post.author.username}`}
       className="post-layout overflow-hidden bg-white md:rounded-2xl md:border md:border-hairline"
     >
@@ -127,7 +132,8 @@ function PostView({ post }: { post: Post }) {
       </div>
       <div className="min-w-0 [grid-area:details]">
         <Details post={post} />
-        {post.status === 'published' && <Comments post={post} />}
+        {published && isAuthor && <PostInsights post={post} />}
+        {published && <Comments post={post} />}
       </div>
     </article>
   );

@@ -3,7 +3,15 @@ import { Link, useLocation, useParams } from 'react-router';
 import { ApiError } from '#/api/problem';
 import { Avatar } from '#/components/Avatar';
 import { Button, ButtonLink } from '#/components/Button';
-import { CameraIcon, CheckIcon, GridIcon, PlusSquareIcon, SearchIcon, UserIcon } from '#/components/icons';
+import {
+  CameraIcon,
+  ChartIcon,
+  CheckIcon,
+  GridIcon,
+  PlusSquareIcon,
+  SearchIcon,
+  UserIcon,
+} from '#/components/icons';
 import { PostGrid, PostGridSkeleton } from '#/components/post/PostGrid';
 import { Skeleton } from '#/components/Skeleton';
 import { EmptyState, ErrorState } from '#/components/States';
@@ -43,9 +51,15 @@ function ProfileActions({ user }: { user: User }) {
   }
   if (me.id === user.id) {
     return (
-      <ButtonLink to="/settings/profile" variant="secondary" className="flex-1 md:flex-none">
-        Edit profile
-      </ButtonLink>
+      <>
+        <ButtonLink to="/settings/profile" variant="secondary" className="flex-1 md:flex-none">
+          Edit profile
+        </ButtonLink>
+        <ButtonLink to="/analytics" variant="secondary" className="flex-1 md:flex-none">
+          <ChartIcon size={16} strokeWidth={2.2} />
+          Analytics
+        </ButtonLink>
+      </>
     );
   }
   return <FollowButton user={user} />;

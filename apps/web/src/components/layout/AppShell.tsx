@@ -3,6 +3,7 @@ import { Outlet } from 'react-router';
 import { BottomNav } from '#/components/layout/BottomNav';
 import { SideNav } from '#/components/layout/SideNav';
 import { TopBar } from '#/components/layout/TopBar';
+import { useLiveNotifications } from '#/state/live-notifications';
 import { useSession } from '#/state/session';
 
 export function SkipLink() {
@@ -14,6 +15,12 @@ export function SkipLink() {
       Skip to content
     </a>
   );
+}
+
+/** Renders nothing: holds the live notification stream open while someone is signed in. */
+function LiveNotifications({ userId }: { userId: string }) {
+  useLiveNotifications(userId);
+  return null;
 }
 
 /**
@@ -37,6 +44,7 @@ export function AppShell() {
         </main>
       </div>
       {me && <BottomNav username={me.username} />}
+      {me && <LiveNotifications userId={me.id} />}
     </div>
   );
 }

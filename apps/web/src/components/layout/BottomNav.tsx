@@ -12,29 +12,18 @@ export function BottomNav({ username }: { username: string }) {
       <ul className="mx-auto flex h-14 max-w-md items-stretch justify-around">
         {NAV_ITEMS.filter((item) => item.mobile).map(({ label, icon: Icon, to }) => (
           <li key={label} className="flex flex-1">
-            {to ? (
-              <NavLink
-                to={to(username)}
-                end
-                className="flex flex-1 items-center justify-center rounded-xl transition-transform active:scale-95"
-              >
-                {({ isActive }) => (
-                  <>
-                    <Icon size={26} strokeWidth={isActive ? 2.6 : 1.9} />
-                    <span className="sr-only">{label}</span>
-                  </>
-                )}
-              </NavLink>
-            ) : (
-              <span
-                aria-disabled="true"
-                title={`${label} is coming soon`}
-                className="flex flex-1 items-center justify-center text-muted/50"
-              >
-                <Icon size={26} strokeWidth={1.9} />
-                <span className="sr-only">{label} (coming soon)</span>
-              </span>
-            )}
+            <NavLink
+              to={to(username)}
+              end
+              className="flex flex-1 items-center justify-center rounded-xl transition-transform active:scale-95"
+            >
+              {({ isActive }) => (
+                <>
+                  <Icon size={26} strokeWidth={isActive ? 2.6 : 1.9} />
+                  <span className="sr-only">{label}</span>
+                </>
+              )}
+            </NavLink>
           </li>
         ))}
       </ul>

@@ -1,10 +1,32 @@
-import { Link, useNavigate } from 'react-router';
+import { Link, NavLink, useNavigate } from 'react-router';
 
 import { Avatar } from '#/components/Avatar';
 import { ButtonLink } from '#/components/Button';
-import { LogOutIcon } from '#/components/icons';
+import { HeartIcon, LogOutIcon } from '#/components/icons';
+import { notificationsLabel, UnreadBadge } from '#/components/notifications/UnreadBadge';
 import { HomeWordmark } from '#/components/Wordmark';
+import { useUnreadNotificationCount } from '#/state/queries/notifications';
 import { useSession } from '#/state/session';
+
+/** Phones reach notifications from the top bar, as on Instagram (the tab bar is full). */
+function NotificationsButton() {
+  const unread = useUnreadNotificationCount();
+  return (
+    <NavLink
+      to="/notifications"
+      end
+      aria-label={notificationsLabel(unread)}
+      className="inline-flex size-9 items-center justify-center rounded-full transition-colors hover:bg-soft md:hidden"
+    >
+      {({ isActive }) => (
+        <span className="relative">
+          <HeartIcon size={24} strokeWidth={isActive ? 2.6 : 1.9} />
+          <UnreadBadge count={unread} />
+        </span>
+      )}
+    </NavLink>
+  );
+}
 
 export function TopBar() {
   const { me, logout } = useSession();
@@ -22,6 +44,7 @@ export function TopBar() {
         <HomeWordmark />
         {me ? (
           <div className="flex min-w-0 items-center gap-1.5">
+            <NotificationsButton />
             <Link
               to={`/u/${me.username}`}
               className="flex min-w-0 items-center gap-2.5 rounded-full py-1 pr-1 pl-1 transition-colors hover:bg-canvas sm:pr-3"

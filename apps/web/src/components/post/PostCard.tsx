@@ -7,6 +7,7 @@ import { PhotoCarousel } from '#/components/post/PhotoCarousel';
 import { PostCounts } from '#/components/post/PostCounts';
 import { PostHeader } from '#/components/post/PostHeader';
 import { formatFullDate, formatRelativeTime } from '#/lib/format';
+import { useImpressionRef } from '#/state/impressions';
 import type { Post } from '#/state/queries/posts';
 
 /** Feed cards are 470 px wide from the small breakpoint up, edge to edge on phones. */
@@ -46,8 +47,10 @@ export function PostCard({
   priority?: boolean;
 }) {
   const captionId = `post-${post.id}-caption`;
+  const impression = useImpressionRef<HTMLElement>(post);
   return (
     <article
+      ref={impression}
       tabIndex={0}
       aria-label={`Post by @${post.author.username}`}
       aria-describedby={post.caption ? captionId : undefined}

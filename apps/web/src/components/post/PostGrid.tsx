@@ -4,6 +4,7 @@ import { HeartIcon, MessageIcon, StackIcon } from '#/components/icons';
 import { MediaImage } from '#/components/media/MediaImage';
 import { altTextOf } from '#/components/post/Caption';
 import { formatCount } from '#/lib/format';
+import { useImpressionRef } from '#/state/impressions';
 import type { Post } from '#/state/queries/posts';
 
 /** Three columns of a 935 px page (profile, Explore), or a third of a phone's width. */
@@ -24,8 +25,9 @@ function StatusBadge({ post }: { post: Post }) {
 function GridItem({ post, eager }: { post: Post; eager: boolean }) {
   const [first] = post.media;
   const count = post.media.length;
+  const impression = useImpressionRef<HTMLLIElement>(post);
   return (
-    <li>
+    <li ref={impression}>
       <Link
         to={`/p/${post.id}`}
         className="group relative block aspect-square overflow-hidden bg-soft focus-visible:outline-offset-[-2px]"
