@@ -1,20 +1,9 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import {
-  assertWebAppBuilt,
-  DESKTOP,
-  logInAt,
-  nav,
-  person,
-  PHONE,
-  publishPosts,
-  signUpByApi,
-} from '../support/web-app.js';
-import { launchBrowser, newCheckedPage } from '../support/browser.js';
+import { DEVICES, logInAt, nav, person, publishPosts, setUpWebApp, signUpByApi } from '../support/web-app.js';
+import { newCheckedPage } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
-import { ApiClient } from '../support/http-client.js';
-import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
 
 const IMPRESSIONS_PATH = '/api/analytics/impressions';
 
@@ -58,66 +47,50 @@ async function topPostFigures(page: Page, postId: string): Promise<string[]> {
 }
 
 describe('analytics in Chromium', () => {
-  let target: StartedApp;
-  let browser: Browser;
-  let api: ApiClient;
+  const app = setUpWebApp();
 
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    [target, browser] = await Promise.all([startEmbeddedApp(), launchBrowser()]);
-    api = new ApiClient(target.baseUrl);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await target?.close();
-  });
-
-  for (const [device, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
+  for (const [device, viewport] of DEVICES) {
     it(
       `counts what a reader sees and shows the author totals, charts and top posts (${device})`,
       { timeout: 150_000 },
       async () => {
         const author = person(device === 'desktop' ? 'Iris' : 'Ivo', 'Novak');
-        const authorToken = await signUpByApi(api, author);
-        const [first, second] = await publishPosts(api, authorToken, ['Old town roofs', 'Market stalls']);
+        const authorToken = await signUpByApi(app.api, author);
+        const [first, second] = await publishPosts(app.api, authorToken, ['Old town roofs', 'Market stalls']);
         const postA = first!;
         const postB = second!;
 
         // Engagement through the API: three likes, one comment; the first fan has a post too.
         let fanPost = '';
         for (const [index, postId] of [postA, postA, postB].entries()) {
-          const token = await signUpByApi(api, person(`Fan${index}`, 'Kuhn'));
-          const liked = await api.put(`/api/posts/${postId}/like`, { token });
+          const token = await signUpByApi(app.api, person(`Fan${index}`, 'Kuhn'));
+          const liked = await app.api.put(`/api/posts/${postId}/like`, { token });
           expect(liked.status, liked.text).toBe(200);
           if (index === 0) {
-            const commented = await api.post(
+            const commented = await app.api.post(
               `/api/posts/${postId}/comments`,
               { body: 'Great roofs' },
               { token },
             );
             expect(commented.status, commented.text).toBe(201);
-            fanPost = (await publishPosts(api, token, ['Harbour crane']))[0]!;
+            fanPost = (await publishPosts(app.api, token, ['Harbour crane']))[0]!;
           }
         }
         await eventually(async () => {
-          const explore = await api.get('/api/explore?limit=100');
+          const explore = await app.api.get('/api/explore?limit=100');
           expect(explore.body.items.map((post: { id: string }) => post.id)).toContain(fanPost);
         }, 30_000);
 
         // A reader in the browser follows the author from the profile, where both posts show
         // in the grid: the app reports them as seen.
         const reader = person('Remy', 'Costa');
-        await signUpByApi(api, reader);
-        const browsing = await newCheckedPage(browser, viewport);
+        await signUpByApi(app.api, reader);
+        const browsing = await newCheckedPage(app.browser, viewport);
         const readerPage = browsing.page;
         readerPage.setDefaultTimeout(20_000);
         const reported = await watchImpressions(readerPage);
-        await logInAt(readerPage, target.baseUrl, '/notifications', reader);
-        await readerPage.goto(`${target.baseUrl}/u/${author.username}`);
+        await logInAt(readerPage, app.baseUrl, '/notifications', reader);
+        await readerPage.goto(`${app.baseUrl}/u/${author.username}`);
         await readerPage.getByRole('button', { name: 'Follow', exact: true }).click();
         await readerPage.getByRole('button', { name: 'Following', exact: true }).waitFor();
         await expect
@@ -138,7 +111,7 @@ describe('analytics in Chromium', () => {
 
         // Impressions are counted in the background.
         await eventually(async () => {
-          const mine = await api.get('/api/analytics/me?days=7', { token: authorToken });
+          const mine = await app.api.get('/api/analytics/me?days=7', { token: authorToken });
           expect(mine.status, mine.text).toBe(200);
           expect(mine.body.totals).toMatchObject({
             impressions: 2,
@@ -148,10 +121,10 @@ describe('analytics in Chromium', () => {
           });
         }, 60_000);
 
-        const { page, errors, screenshot } = await newCheckedPage(browser, viewport);
+        const { page, errors, screenshot } = await newCheckedPage(app.browser, viewport);
         page.setDefaultTimeout(20_000);
         const shot = (name: string) => screenshot(`analytics-${device}-${name}`);
-        await logInAt(page, target.baseUrl, '/notifications', author);
+        await logInAt(page, app.baseUrl, '/notifications', author);
         // Desktops reach analytics from the side bar, phones from their own profile.
         if (device === 'phone') {
           await nav(page).getByRole('link', { name: 'Profile', exact: true }).click();

@@ -1,20 +1,9 @@
-import type { Browser, Page, Request, Route } from 'playwright-core';
-import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Request, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  assertWebAppBuilt,
-  DESKTOP,
-  PASSWORD,
-  person,
-  type Person,
-  PHONE,
-  signUp,
-} from '../support/web-app.js';
-import { launchBrowser, newCheckedPage } from '../support/browser.js';
+import { DEVICES, person, publishPosts, setUpWebApp, signUp, signUpByApi } from '../support/web-app.js';
+import { newCheckedPage } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
-import { ApiClient } from '../support/http-client.js';
-import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
 
 const CAPTION = 'Morning light over the harbour';
 const LIKE_PATH = /\/api\/posts\/\d+\/like$/;
@@ -23,34 +12,6 @@ const LIKE_PATH = /\/api\/posts\/\d+\/like$/;
 function counts(likes: number, comments: number): RegExp {
   const word = (value: number, one: string) => `${value} ${one}${value === 1 ? '' : 's'}`;
   return new RegExp(`^${word(likes, 'like')}\\W+${word(comments, 'comment')}$`);
-}
-
-/**
- * The author and one published post per device, through the API: the reader's side is under
- * test, and each run starts from a post nobody has liked or commented on.
- */
-async function seedPosts(api: ApiClient, author: Person, count: number): Promise<string[]> {
-  const signup = await api.post('/api/auth/signup', { ...author, password: PASSWORD });
-  expect(signup.status, signup.text).toBe(201);
-  const token = signup.body.accessToken as string;
-  const ids: string[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#d98c5f' } })
-      .jpeg()
-      .toBuffer();
-    const upload = await api.request<{ id: string }>('POST', '/api/media', {
-      token,
-      raw: { body: jpeg, contentType: 'image/jpeg' },
-    });
-    expect(upload.status, upload.text).toBe(202);
-    const created = await api.post('/api/posts', { caption: CAPTION, mediaIds: [upload.body.id] }, { token });
-    expect(created.status, created.text).toBe(201);
-    ids.push(created.body.id as string);
-  }
-  await eventually(async () => {
-    for (const id of ids) expect((await api.get(`/api/posts/${id}`)).body.status).toBe('published');
-  }, 60_000);
-  return ids;
 }
 
 /**
@@ -102,43 +63,33 @@ async function reloadUntil(page: Page, check: () => Promise<void>): Promise<void
 }
 
 describe('likes and comments in Chromium', () => {
-  let target: StartedApp;
-  let browser: Browser;
+  const app = setUpWebApp();
   let postIds: string[];
   const author = person('Marta', 'Lopes');
 
+  // The author's side comes from the API (the reader's is under test): one post per device,
+  // so each run starts from a post nobody has liked or commented on.
   beforeAll(async () => {
-    assertWebAppBuilt();
-    [target, browser] = await Promise.all([startEmbeddedApp(), launchBrowser()]);
-    postIds = await seedPosts(new ApiClient(target.baseUrl), author, 2);
+    const token = await signUpByApi(app.api, author);
+    postIds = await publishPosts(app.api, token, [CAPTION, CAPTION]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await target?.close();
-  });
-
-  for (const [index, [device, viewport]] of (
-    [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const
-  ).entries()) {
+  for (const [index, [device, viewport]] of DEVICES.entries()) {
     it(`likes, unlikes, double-taps and comments on a post (${device})`, { timeout: 120_000 }, async () => {
-      const { page, errors, screenshot } = await newCheckedPage(browser, viewport);
+      const { page, errors, screenshot } = await newCheckedPage(app.browser, viewport);
       page.setDefaultTimeout(20_000);
       const shot = (name: string) => screenshot(`engagement-${device}-${name}`);
       const reader = person(device === 'desktop' ? 'Tomas' : 'Teresa', 'Reis');
-      await signUp(page, target.baseUrl, reader);
+      await signUp(page, app.baseUrl, reader);
 
-      await page.goto(`${target.baseUrl}/u/${author.username}`);
+      await page.goto(`${app.baseUrl}/u/${author.username}`);
       await page.getByRole('button', { name: 'Follow', exact: true }).click();
       await page.getByRole('button', { name: 'Following', exact: true }).waitFor();
 
       const postId = postIds[index]!;
       const likes = watchLikes(page);
       await likes.install();
-      await page.goto(`${target.baseUrl}/p/${postId}`);
+      await page.goto(`${app.baseUrl}/p/${postId}`);
       const post = page.getByRole('article', { name: `Post by @${author.username}` });
       const heart = post.getByRole('button', { name: /^(Like|Unlike)$/ });
       const showsCounts = (likeCount: number, commentCount: number) =>

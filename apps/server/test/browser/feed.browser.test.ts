@@ -1,22 +1,22 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  assertWebAppBuilt,
   DESKTOP,
+  DEVICES,
   nav,
-  PASSWORD,
   person,
   type Person,
   PHONE,
-  waitForPixels,
+  setUpWebApp,
   signUp,
+  signUpByApi,
+  waitForPixels,
 } from '../support/web-app.js';
-import { launchBrowser, newCheckedPage } from '../support/browser.js';
+import { newCheckedPage } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
-import { ApiClient } from '../support/http-client.js';
-import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
+import type { ApiClient } from '../support/http-client.js';
 
 /** The web app's home feed page size (FEED_PAGE_SIZE in apps/web/src/state/queries/feed.ts). */
 const FEED_PAGE = 10;
@@ -53,9 +53,7 @@ function photo(index: number): Promise<Buffer> {
  * up, then one uploaded photo and one post at a time, all published. Newest first.
  */
 async function seedAuthor(api: ApiClient, author: Person, count: number): Promise<Published[]> {
-  const signup = await api.post('/api/auth/signup', { ...author, password: PASSWORD });
-  expect(signup.status, signup.text).toBe(201);
-  const token = signup.body.accessToken as string;
+  const token = await signUpByApi(api, author);
   const posts: Published[] = [];
   for (let index = 0; index < count; index += 1) {
     const upload = await api.request<{ id: string }>('POST', '/api/media', {
@@ -100,37 +98,26 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
 }
 
 describe('the home feed and Explore in Chromium', () => {
-  let target: StartedApp;
-  let browser: Browser;
+  const app = setUpWebApp();
   const author = person('Ines', 'Duarte');
   /** The author's posts, newest first. */
   let posts: Published[];
 
   beforeAll(async () => {
-    assertWebAppBuilt();
-    [target, browser] = await Promise.all([startEmbeddedApp(), launchBrowser()]);
-    posts = await seedAuthor(new ApiClient(target.baseUrl), author, POSTS);
+    posts = await seedAuthor(app.api, author, POSTS);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await target?.close();
-  });
-
-  for (const [device, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
+  for (const [device, viewport] of DEVICES) {
     it(
       `shows an empty feed with Explore, follows, scrolls the feed and opens a post (${device})`,
       { timeout: 120_000 },
       async () => {
-        const { page, errors, screenshot } = await newCheckedPage(browser, viewport);
+        const { page, errors, screenshot } = await newCheckedPage(app.browser, viewport);
         page.setDefaultTimeout(20_000);
         const shot = (name: string) => screenshot(`feed-${device}-${name}`);
         const reader = person(device === 'desktop' ? 'Rui' : 'Rita', 'Campos');
         const newest = posts[0]!;
-        await signUp(page, target.baseUrl, reader);
+        await signUp(page, app.baseUrl, reader);
 
         // The empty feed: what fills it, ways to find people, and popular posts right here.
         const main = page.getByRole('main');
@@ -202,9 +189,9 @@ describe('the home feed and Explore in Chromium', () => {
     );
 
     it(`lists the author’s posts on Explore, signed out (${device})`, { timeout: 60_000 }, async () => {
-      const { page, errors, screenshot } = await newCheckedPage(browser, viewport);
+      const { page, errors, screenshot } = await newCheckedPage(app.browser, viewport);
       page.setDefaultTimeout(20_000);
-      await page.goto(`${target.baseUrl}/explore`);
+      await page.goto(`${app.baseUrl}/explore`);
       await page.getByRole('heading', { name: 'Explore', level: 1 }).waitFor();
       await page.getByRole('banner').getByRole('link', { name: 'Log in' }).waitFor();
       const grid = page.getByRole('list', { name: 'Popular posts' });
@@ -235,7 +222,7 @@ describe('the home feed and Explore in Chromium', () => {
     'shows skeleton cards while the feed loads, and a retry when it fails',
     { timeout: 60_000 },
     async () => {
-      const { page, errors, screenshot } = await newCheckedPage(browser, DESKTOP);
+      const { page, errors, screenshot } = await newCheckedPage(app.browser, DESKTOP);
       page.setDefaultTimeout(20_000);
       const failed: string[] = [];
       page.on('console', (message) => {
@@ -243,7 +230,7 @@ describe('the home feed and Explore in Chromium', () => {
           failed.push(`${new URL(message.location().url || 'about:blank').pathname} ${message.text()}`);
         }
       });
-      await signUp(page, target.baseUrl, person('Vera', 'Lopes'));
+      await signUp(page, app.baseUrl, person('Vera', 'Lopes'));
 
       // The first answer is held back (skeletons), then refused; the retry goes through.
       let release!: () => void;

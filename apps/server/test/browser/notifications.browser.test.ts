@@ -1,20 +1,18 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 import {
-  assertWebAppBuilt,
-  DESKTOP,
+  DEVICES,
   logInAt,
   person,
   type Person,
   PHONE,
   publishPosts,
+  setUpWebApp,
   signUpByApi,
 } from '../support/web-app.js';
-import { launchBrowser, newCheckedPage } from '../support/browser.js';
+import { newCheckedPage } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
-import { ApiClient } from '../support/http-client.js';
-import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
 
 const COMMENT = 'Lovely light on the water';
 
@@ -25,50 +23,34 @@ function notificationsLink(page: Page, unread: number): Locator {
 }
 
 describe('notifications in Chromium', () => {
-  let target: StartedApp;
-  let browser: Browser;
-  let api: ApiClient;
+  const app = setUpWebApp();
 
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    [target, browser] = await Promise.all([startEmbeddedApp(), launchBrowser()]);
-    api = new ApiClient(target.baseUrl);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await target?.close();
-  });
-
-  for (const [device, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
+  for (const [device, viewport] of DEVICES) {
     it(
       `shows a live unread badge, grouped notifications, and clears the badge (${device})`,
       { timeout: 150_000 },
       async () => {
         // The author is in the browser; everyone else acts through the API.
         const author = person(device === 'desktop' ? 'Lena' : 'Lia', 'Moreau');
-        const authorToken = await signUpByApi(api, author);
-        const [postId] = await publishPosts(api, authorToken, ['Boats at dusk']);
+        const authorToken = await signUpByApi(app.api, author);
+        const [postId] = await publishPosts(app.api, authorToken, ['Boats at dusk']);
         const others = new Map<string, { who: Person; token: string }>();
         for (const first of ['Ana', 'Bo', 'Cy', 'Dee', 'Eli']) {
           const who = person(first, 'Silva');
-          others.set(first, { who, token: await signUpByApi(api, who) });
+          others.set(first, { who, token: await signUpByApi(app.api, who) });
         }
         const someone = (first: string) => others.get(first)!;
         const like = async (first: string) => {
-          const response = await api.put(`/api/posts/${postId}/like`, { token: someone(first).token });
+          const response = await app.api.put(`/api/posts/${postId}/like`, { token: someone(first).token });
           expect(response.status, response.text).toBe(200);
         };
         const unreadByApi = async () =>
-          (await api.get('/api/notifications/unread-count', { token: authorToken })).body.count as number;
+          (await app.api.get('/api/notifications/unread-count', { token: authorToken })).body.count as number;
 
-        const { page, errors, screenshot } = await newCheckedPage(browser, viewport);
+        const { page, errors, screenshot } = await newCheckedPage(app.browser, viewport);
         page.setDefaultTimeout(20_000);
         const shot = (name: string) => screenshot(`notifications-${device}-${name}`);
-        await logInAt(page, target.baseUrl, '/', author);
+        await logInAt(page, app.baseUrl, '/', author);
         await notificationsLink(page, 0).waitFor();
 
         // The badge follows what happens, without a reload.
@@ -79,13 +61,15 @@ describe('notifications in Chromium', () => {
         await like('Bo');
         await like('Cy');
         await eventually(async () => {
-          const list = await api.get('/api/notifications', { token: authorToken });
+          const list = await app.api.get('/api/notifications', { token: authorToken });
           expect(list.body.items[0]).toMatchObject({ type: 'like', actorCount: 3 });
         });
-        const follow = await api.put(`/api/users/${author.username}/follow`, { token: someone('Dee').token });
+        const follow = await app.api.put(`/api/users/${author.username}/follow`, {
+          token: someone('Dee').token,
+        });
         expect(follow.status, follow.text).toBe(200);
         await notificationsLink(page, 2).waitFor();
-        const comment = await api.post(
+        const comment = await app.api.post(
           `/api/posts/${postId}/comments`,
           { body: COMMENT },
           { token: someone('Bo').token },
@@ -151,10 +135,10 @@ describe('notifications in Chromium', () => {
 
   it('shows an empty screen to someone with no notifications', { timeout: 60_000 }, async () => {
     const loner = person('Noa', 'Keller');
-    await signUpByApi(api, loner);
-    const { page, errors, screenshot } = await newCheckedPage(browser, PHONE);
+    await signUpByApi(app.api, loner);
+    const { page, errors, screenshot } = await newCheckedPage(app.browser, PHONE);
     page.setDefaultTimeout(20_000);
-    await logInAt(page, target.baseUrl, '/notifications', loner);
+    await logInAt(page, app.baseUrl, '/notifications', loner);
     await page.getByRole('heading', { name: 'Activity on your posts' }).waitFor();
     expect(await page.getByRole('button', { name: 'Mark all as read' }).count()).toBe(0);
     await screenshot('notifications-phone-04-empty');

@@ -1,10 +1,9 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp, { type Sharp } from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { assertWebAppBuilt, DESKTOP, nav, person, PHONE, waitForPixels, signUp } from '../support/web-app.js';
-import { launchBrowser, newCheckedPage } from '../support/browser.js';
-import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
+import { DEVICES, nav, person, PHONE, setUpWebApp, signUp, waitForPixels } from '../support/web-app.js';
+import { newCheckedPage } from '../support/browser.js';
 
 interface FilePayload {
   name: string;
@@ -53,29 +52,19 @@ function expectedConsoleError(line: string): boolean {
 }
 
 describe('posting photos in Chromium', () => {
-  let target: StartedApp;
-  let browser: Browser;
+  const app = setUpWebApp();
   let files: Awaited<ReturnType<typeof fixtures>>;
 
   beforeAll(async () => {
-    assertWebAppBuilt();
-    [target, browser, files] = await Promise.all([startEmbeddedApp(), launchBrowser(), fixtures()]);
+    files = await fixtures();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await target?.close();
-  });
-
-  for (const [device, viewport] of [
-    ['desktop', DESKTOP],
-    ['phone', PHONE],
-  ] as const) {
+  for (const [device, viewport] of DEVICES) {
     it(
       `uploads two photos, shares them, shows the post and the grid, and deletes it (${device})`,
       { timeout: 180_000 },
       async () => {
-        const { page, errors, screenshot } = await newCheckedPage(browser, viewport);
+        const { page, errors, screenshot } = await newCheckedPage(app.browser, viewport);
         page.setDefaultTimeout(20_000);
         const failed: string[] = [];
         page.on('console', (message) => {
@@ -85,7 +74,7 @@ describe('posting photos in Chromium', () => {
         });
         const shot = (name: string) => screenshot(`posts-${device}-${name}`);
         const gil = person('Gil', 'Moreira');
-        const base = target.baseUrl;
+        const base = app.baseUrl;
         await signUp(page, base, gil);
 
         // An empty profile invites the first post.

@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { assertWebAppBuilt, DESKTOP, nav, PASSWORD, person, PHONE, signUp } from '../support/web-app.js';
-import { launchBrowser, newCheckedPage } from '../support/browser.js';
-import { startEmbeddedApp, type StartedApp } from '../support/start-app.js';
+import { DESKTOP, nav, PASSWORD, person, PHONE, setUpWebApp, signUp } from '../support/web-app.js';
+import { newCheckedPage } from '../support/browser.js';
 
 async function logOut(page: Page): Promise<void> {
   await page.getByRole('banner').getByRole('button', { name: 'Log out' }).click();
@@ -12,29 +11,17 @@ async function logOut(page: Page): Promise<void> {
 }
 
 describe('the web app in Chromium', () => {
-  let target: StartedApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertWebAppBuilt();
-    target = await startEmbeddedApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await target?.close();
-  });
+  const app = setUpWebApp();
 
   it(
     'signs up, logs in, searches, follows, unfollows and edits a profile',
     { timeout: 180_000 },
     async () => {
-      const { page, errors, screenshot } = await newCheckedPage(browser, DESKTOP);
+      const { page, errors, screenshot } = await newCheckedPage(app.browser, DESKTOP);
       page.setDefaultTimeout(20_000);
       const ana = person('Ana', 'Lima');
       const bruno = person('Bruno', 'Costa');
-      const base = target.baseUrl;
+      const base = app.baseUrl;
 
       // Sign up A, land signed in on the home page; the page title names Glimpse.
       await page.goto(`${base}/signup`);
@@ -147,14 +134,14 @@ describe('the web app in Chromium', () => {
   );
 
   it('works on a phone: sign up, home, own profile', { timeout: 120_000 }, async () => {
-    const { page, errors, screenshot } = await newCheckedPage(browser, PHONE);
+    const { page, errors, screenshot } = await newCheckedPage(app.browser, PHONE);
     page.setDefaultTimeout(20_000);
     const carla = person('Carla', 'Mendes');
 
-    await page.goto(`${target.baseUrl}/signup`);
+    await page.goto(`${app.baseUrl}/signup`);
     await page.getByRole('button', { name: 'Sign up', exact: true }).waitFor();
     await screenshot('web-mobile-01-signup');
-    await signUp(page, target.baseUrl, carla);
+    await signUp(page, app.baseUrl, carla);
     await screenshot('web-mobile-02-home');
 
     await nav(page).getByRole('link', { name: 'Profile', exact: true }).click();
@@ -181,10 +168,10 @@ describe('the web app in Chromium', () => {
     'refreshes an expired access token before using it, without a single failed request',
     { timeout: 60_000 },
     async () => {
-      const { page, errors } = await newCheckedPage(browser, DESKTOP);
+      const { page, errors } = await newCheckedPage(app.browser, DESKTOP);
       page.setDefaultTimeout(20_000);
       const dora = person('Dora', 'Reis');
-      await signUp(page, target.baseUrl, dora);
+      await signUp(page, app.baseUrl, dora);
 
       const before = await page.evaluate(() => localStorage.getItem('glimpse.session'));
       await page.evaluate(() => {
@@ -212,10 +199,10 @@ describe('the web app in Chromium', () => {
     'recovers from a rejected access token by refreshing once and retrying',
     { timeout: 60_000 },
     async () => {
-      const { page, errors } = await newCheckedPage(browser, DESKTOP);
+      const { page, errors } = await newCheckedPage(app.browser, DESKTOP);
       page.setDefaultTimeout(20_000);
       const eva = person('Eva', 'Prado');
-      await signUp(page, target.baseUrl, eva);
+      await signUp(page, app.baseUrl, eva);
 
       await page.evaluate(() => {
         const session = JSON.parse(localStorage.getItem('glimpse.session') ?? '{}');
@@ -248,7 +235,7 @@ describe('the web app in Chromium', () => {
   );
 
   it('designs loading and error states and shows server problems in words', { timeout: 90_000 }, async () => {
-    const { page, errors, screenshot } = await newCheckedPage(browser, DESKTOP);
+    const { page, errors, screenshot } = await newCheckedPage(app.browser, DESKTOP);
     page.setDefaultTimeout(20_000);
     // Chromium logs each 4xx/5xx response as a console error: this test provokes some on
     // purpose, so each must be one of those, and nothing else may appear.
@@ -258,7 +245,7 @@ describe('the web app in Chromium', () => {
         failed.push(`${new URL(message.location().url).pathname} ${message.text()}`);
     });
     const fay = person('Fay', 'Souza');
-    await signUp(page, target.baseUrl, fay);
+    await signUp(page, app.baseUrl, fay);
     await logOut(page);
     const profilePath = `/api/users/${fay.username}`;
 
@@ -269,7 +256,7 @@ describe('the web app in Chromium', () => {
       await held;
       await route.continue();
     });
-    await page.goto(`${target.baseUrl}/u/${fay.username}`);
+    await page.goto(`${app.baseUrl}/u/${fay.username}`);
     await page.getByRole('status', { name: 'Loading profile' }).waitFor();
     await screenshot('web-09-profile-loading');
     release();
@@ -303,7 +290,7 @@ describe('the web app in Chromium', () => {
     await page.unroute(`**${profilePath}`);
 
     // Wrong password: 401, said in words.
-    await page.goto(`${target.baseUrl}/login`);
+    await page.goto(`${app.baseUrl}/login`);
     await page.getByLabel('Username or email', { exact: true }).fill(fay.username);
     await page.getByLabel('Password', { exact: true }).fill('not the password');
     await page.getByRole('button', { name: 'Log in', exact: true }).click();

@@ -2,25 +2,74 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
+import { launchBrowser } from './browser.js';
 import { eventually } from './eventually.js';
-import type { ApiClient } from './http-client.js';
+import { ApiClient } from './http-client.js';
+import { startEmbeddedApp, type StartedApp } from './start-app.js';
 
 /** What the browser tests share: screen sizes, people, and a few ways of looking at the page. */
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 375, height: 812 };
 export const PASSWORD = 'correct horse battery';
+/** The sizes a scenario that runs "on every device" runs at, each with its name. */
+export const DEVICES = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+] as const;
 
 const WEB_INDEX = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
 
 /** The browser tests drive the built web app: fail clearly when it was not built. */
-export function assertWebAppBuilt(): void {
+function assertWebAppBuilt(): void {
   if (!existsSync(WEB_INDEX)) {
     throw new Error('apps/web is not built: run `npm run build` (or `npm run build -w @glimpse/web`) first');
   }
+}
+
+/** What the tests of a describe block share: the running app, its API and one Chromium. */
+export interface WebAppUnderTest {
+  readonly baseUrl: string;
+  readonly api: ApiClient;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the embedded app and Chromium before the tests of the describe block it is called
+ * in, and closes both after them. Its fields can be read from a test or a later hook on.
+ */
+export function setUpWebApp(): WebAppUnderTest {
+  let target: StartedApp | undefined;
+  let browser: Browser | undefined;
+  let api: ApiClient | undefined;
+  beforeAll(async () => {
+    assertWebAppBuilt();
+    [target, browser] = await Promise.all([startEmbeddedApp(), launchBrowser()]);
+    api = new ApiClient(target.baseUrl);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await target?.close();
+  });
+  return {
+    get baseUrl() {
+      return started(target).baseUrl;
+    },
+    get api() {
+      return started(api);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
+}
+
+function started<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('the web app is not started: it starts in beforeAll');
+  return value;
 }
 
 export interface Person {

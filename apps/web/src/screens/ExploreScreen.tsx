@@ -1,8 +1,8 @@
 import { ButtonLink } from '#/components/Button';
 import { CompassIcon, PlusSquareIcon } from '#/components/icons';
+import { LoadMore } from '#/components/LoadMore';
 import { PostGrid, PostGridSkeleton } from '#/components/post/PostGrid';
 import { EmptyState, ErrorState } from '#/components/States';
-import { LoadMore } from '#/components/UserList';
 import { itemsOf } from '#/lib/pages';
 import { useTitle } from '#/lib/use-title';
 import { useExploreInfiniteQuery } from '#/state/queries/feed';
@@ -34,25 +34,15 @@ function ExploreBody() {
     return (
       <>
         <PostGrid posts={posts} label="Popular posts" />
-        {list.isFetchNextPageError ? (
-          <ErrorState
-            error={list.error}
-            title="Couldn’t load more posts"
-            onRetry={() => void list.fetchNextPage()}
-            retrying={list.isFetchingNextPage}
-          />
-        ) : (
-          <LoadMore
-            hasNextPage={list.hasNextPage}
-            isFetchingNextPage={list.isFetchingNextPage}
-            fetchNextPage={() => list.fetchNextPage()}
-            placeholder={
-              <div className="pt-0.5 md:pt-1">
-                <PostGridSkeleton tiles={3} label="Loading more posts" />
-              </div>
-            }
-          />
-        )}
+        <LoadMore
+          query={list}
+          errorTitle="Couldn’t load more posts"
+          placeholder={
+            <div className="pt-0.5 md:pt-1">
+              <PostGridSkeleton tiles={3} label="Loading more posts" />
+            </div>
+          }
+        />
       </>
     );
   }

@@ -3,9 +3,10 @@ import { Link, NavLink, useParams } from 'react-router';
 import { ApiError } from '#/api/problem';
 import { ButtonLink } from '#/components/Button';
 import { ArrowLeftIcon, SearchIcon, UserIcon, UsersIcon } from '#/components/icons';
-import { Skeleton, UserListSkeleton } from '#/components/Skeleton';
+import { LoadMore } from '#/components/LoadMore';
+import { Skeleton, UserListSkeleton, UserRowSkeleton } from '#/components/Skeleton';
 import { EmptyState, ErrorState } from '#/components/States';
-import { LoadMore, UserList } from '#/components/UserList';
+import { UserList } from '#/components/UserList';
 import { useTitle } from '#/lib/use-title';
 import { useRelationInfiniteQuery, useUserQuery, type Relation } from '#/state/queries/users';
 import { useSession } from '#/state/session';
@@ -72,20 +73,16 @@ export function FollowListScreen({ relation }: { relation: Relation }) {
       ) : (
         <>
           <UserList users={users} label={TITLES[relation]} />
-          {list.isFetchNextPageError ? (
-            <ErrorState
-              error={list.error}
-              title="Couldn’t load more"
-              onRetry={() => void list.fetchNextPage()}
-              retrying={list.isFetchingNextPage}
-            />
-          ) : (
-            <LoadMore
-              hasNextPage={list.hasNextPage}
-              isFetchingNextPage={list.isFetchingNextPage}
-              fetchNextPage={() => list.fetchNextPage()}
-            />
-          )}
+          <LoadMore
+            query={list}
+            errorTitle="Couldn’t load more"
+            placeholder={
+              <ul aria-hidden="true">
+                <UserRowSkeleton />
+                <UserRowSkeleton />
+              </ul>
+            }
+          />
         </>
       );
   } else if (list.isError) {

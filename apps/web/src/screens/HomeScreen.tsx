@@ -5,9 +5,9 @@ import { Avatar } from '#/components/Avatar';
 import { ButtonLink } from '#/components/Button';
 import { EmptyFeed } from '#/components/feed/EmptyFeed';
 import { CheckIcon, CompassIcon } from '#/components/icons';
+import { LoadMore } from '#/components/LoadMore';
 import { PostFeed, PostFeedSkeleton } from '#/components/post/PostFeed';
 import { ErrorState } from '#/components/States';
-import { LoadMore } from '#/components/UserList';
 import { itemsOf } from '#/lib/pages';
 import { useMediaQuery } from '#/lib/use-media-query';
 import { useTitle } from '#/lib/use-title';
@@ -41,27 +41,16 @@ function HomeFeed({ me }: { me: Me }) {
     return (
       <>
         <PostFeed posts={posts} label="Home feed" busy={feed.isFetchingNextPage} />
-        {feed.isFetchNextPageError ? (
-          <ErrorState
-            error={feed.error}
-            title="Couldn’t load more posts"
-            onRetry={() => void feed.fetchNextPage()}
-            retrying={feed.isFetchingNextPage}
-          />
-        ) : feed.hasNextPage ? (
-          <LoadMore
-            hasNextPage
-            isFetchingNextPage={feed.isFetchingNextPage}
-            fetchNextPage={() => feed.fetchNextPage()}
-            placeholder={
-              <div className="pt-3 sm:pt-6">
-                <PostFeedSkeleton cards={1} label="Loading more posts" />
-              </div>
-            }
-          />
-        ) : (
-          <CaughtUp />
-        )}
+        <LoadMore
+          query={feed}
+          errorTitle="Couldn’t load more posts"
+          placeholder={
+            <div className="pt-3 sm:pt-6">
+              <PostFeedSkeleton cards={1} label="Loading more posts" />
+            </div>
+          }
+          end={<CaughtUp />}
+        />
       </>
     );
   }

@@ -4,9 +4,9 @@ import { useEffect, useRef } from 'react';
 import { errorMessage } from '#/api/problem';
 import { Button, ButtonLink } from '#/components/Button';
 import { CheckIcon, CompassIcon, HeartIcon } from '#/components/icons';
+import { LoadMore } from '#/components/LoadMore';
 import { NotificationItem, NotificationSkeleton } from '#/components/notifications/NotificationItem';
 import { EmptyState, ErrorState } from '#/components/States';
-import { LoadMore } from '#/components/UserList';
 import { itemsOf } from '#/lib/pages';
 import { showToast } from '#/lib/toast';
 import { usePageVisible } from '#/lib/use-page-visible';
@@ -105,21 +105,11 @@ export function NotificationsScreen() {
               <NotificationItem key={notification.id} notification={notification} />
             ))}
           </ul>
-          {list.isFetchNextPageError ? (
-            <ErrorState
-              error={list.error}
-              title="Couldn’t load more notifications"
-              onRetry={() => void list.fetchNextPage()}
-              retrying={list.isFetchingNextPage}
-            />
-          ) : (
-            <LoadMore
-              hasNextPage={list.hasNextPage}
-              isFetchingNextPage={list.isFetchingNextPage}
-              fetchNextPage={() => list.fetchNextPage()}
-              placeholder={<NotificationsSkeleton rows={2} label="Loading more notifications" />}
-            />
-          )}
+          <LoadMore
+            query={list}
+            errorTitle="Couldn’t load more notifications"
+            placeholder={<NotificationsSkeleton rows={2} label="Loading more notifications" />}
+          />
         </>
       );
   } else if (list.isError) {

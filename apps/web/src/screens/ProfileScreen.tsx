@@ -12,10 +12,10 @@ import {
   SearchIcon,
   UserIcon,
 } from '#/components/icons';
+import { LoadMore } from '#/components/LoadMore';
 import { PostGrid, PostGridSkeleton } from '#/components/post/PostGrid';
 import { Skeleton } from '#/components/Skeleton';
 import { EmptyState, ErrorState } from '#/components/States';
-import { LoadMore } from '#/components/UserList';
 import { formatCount, plural } from '#/lib/format';
 import { useTitle } from '#/lib/use-title';
 import { useFollowMutation } from '#/state/mutations/follow';
@@ -184,21 +184,11 @@ function PostsBody({ user, isMe }: { user: User; isMe: boolean }) {
     return (
       <>
         <PostGrid posts={posts} label={`Posts by ${name}`} />
-        {list.isFetchNextPageError ? (
-          <ErrorState
-            error={list.error}
-            title="Couldn’t load more posts"
-            onRetry={() => void list.fetchNextPage()}
-            retrying={list.isFetchingNextPage}
-          />
-        ) : (
-          <LoadMore
-            hasNextPage={list.hasNextPage}
-            isFetchingNextPage={list.isFetchingNextPage}
-            fetchNextPage={() => list.fetchNextPage()}
-            placeholder={<PostGridSkeleton tiles={3} label="Loading more posts" />}
-          />
-        )}
+        <LoadMore
+          query={list}
+          errorTitle="Couldn’t load more posts"
+          placeholder={<PostGridSkeleton tiles={3} label="Loading more posts" />}
+        />
       </>
     );
   }
