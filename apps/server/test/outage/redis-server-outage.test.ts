@@ -5,6 +5,7 @@ import { patternPixels } from '../fixtures/media/fixtures.js';
 import { eventually } from '../support/eventually.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
 import { PrivateRedis } from '../../src/platform/cache/redis.testing.js';
+import { SseClient } from '../../src/testing/sse-client.js';
 import { startRealApp, type StartedApp } from '../support/start-app.js';
 
 type Person = { username: string; token: string };
@@ -12,9 +13,11 @@ type Person = { username: string; token: string };
 /**
  * "If Redis dies, the home feed dies" must never be true: a Redis server of the test's own is
  * killed mid-test, and the feed keeps answering in full from PostgreSQL (fast, behind the
- * breaker), then goes back to Redis when it returns.
+ * breaker), then goes back to Redis when it returns. Live notifications ride on Redis pub/sub,
+ * which loses what is published while it is down: an open stream keeps delivering (it polls
+ * PostgreSQL on its heartbeats), and live again once Redis is back.
  */
-describe('home feed through a Redis outage', () => {
+describe('home feed and live notifications through a Redis outage', () => {
   let redis: PrivateRedis;
   let target: StartedApp;
   let api: ApiClient;
@@ -22,7 +25,7 @@ describe('home feed through a Redis outage', () => {
   beforeAll(async () => {
     redis = await PrivateRedis.onFreePort();
     await redis.startAndWait();
-    target = await startRealApp({ REDIS_URL: redis.url });
+    target = await startRealApp({ REDIS_URL: redis.url, SSE_HEARTBEAT_SECONDS: '1' });
     api = new ApiClient(target.baseUrl);
   });
 
@@ -110,5 +113,39 @@ describe('home feed through a Redis outage', () => {
     const databaseReads = await offCache('database');
     expect((await feed(reader)).ids).toEqual(posts);
     expect(await offCache('database')).toBe(databaseReads);
+  });
+
+  const followedBy = (stream: SseClient, username: string) =>
+    stream.next(
+      (e) =>
+        e.event === 'notification' &&
+        (JSON.parse(e.data) as { actors: Array<{ username: string }> }).actors[0]?.username === username,
+      30_000,
+    );
+
+  it('keeps a notification stream delivering while pub/sub is down, and live again once it is back', async () => {
+    const author = await signup();
+    const [ana, ben, cy] = [await signup(), await signup(), await signup()];
+    const stream = await SseClient.open(new URL('/api/notifications/stream', target.baseUrl), {
+      token: author.token,
+    });
+    try {
+      expect(stream.status).toBe(200);
+      await stream.next((e) => e.event === 'unread-count');
+      await api.put(`/api/users/${author.username}/follow`, { token: ana.token });
+      await followedBy(stream, ana.username);
+
+      await redis.stop();
+      const follow = await api.put(`/api/users/${author.username}/follow`, { token: ben.token });
+      expect(follow.status, follow.text).toBe(200);
+      await followedBy(stream, ben.username);
+
+      await redis.startAndWait();
+      await api.put(`/api/users/${author.username}/follow`, { token: cy.token });
+      await followedBy(stream, cy.username);
+      expect(stream.payloads<{ count: number }>('unread-count').at(-1)?.count).toBe(1);
+    } finally {
+      await stream.close();
+    }
   });
 });
