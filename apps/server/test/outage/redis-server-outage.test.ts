@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternPixels } from '../fixtures/media/fixtures.js';
 import { eventually } from '../support/eventually.js';
 import { ApiClient, uniqueName } from '../support/http-client.js';
-import { PrivateRedis } from '../../src/platform/cache/redis.testing.js';
+import { PrivateRedis } from '../../src/platform/redis/redis.testing.js';
 import { SseClient } from '../../src/testing/sse-client.js';
 import { startRealApp, type StartedApp } from '../support/start-app.js';
 

@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto';
 
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { freePort } from '../../testing/free-port.js';
+import { clusterAdmin, connectOrFail, sharedCluster } from '../redis/redis.testing.js';
 import { describeCacheContract, eventually } from './cache.contract.js';
 import { clusterSlot } from './cluster-slot.js';
 import { RedisCache } from './redis.cache.js';
-import { connectOrFail, deleteKeysWithPrefix, freePort } from './redis.testing.js';
-
-const CLUSTER_NODES = (process.env.REDIS_CLUSTER_NODES ?? '127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003')
-  .split(',')
-  .map((node) => node.trim())
-  .filter((node) => node.length > 0);
-const HINT = 'Start it with scripts/redis-cluster-up.sh or point REDIS_CLUSTER_NODES at one.';
-
-function adminClient(): Cluster {
-  return new Cluster(
-    CLUSTER_NODES.map((node) => {
-      const colon = node.lastIndexOf(':');
-      return { host: node.slice(0, colon), port: Number(node.slice(colon + 1)) };
-    }),
-    { lazyConnect: true },
-  ).on('error', () => undefined);
-}
+import { deleteKeysWithPrefix } from './redis.testing.js';
 
 async function connectWithPrefix(keyPrefix: string): Promise<RedisCache> {
-  return connectOrFail({ clusterNodes: CLUSTER_NODES, keyPrefix }, CLUSTER_NODES.join(','), HINT);
+  return connectOrFail(
+    () => RedisCache.connect({ clusterNodes: sharedCluster.nodes, keyPrefix }),
+    sharedCluster,
+  );
 }
 
 async function dropPrefix(keyPrefix: string): Promise<void> {
-  const admin = adminClient();
+  const admin = clusterAdmin();
   try {
     await admin.connect();
     await deleteKeysWithPrefix(admin, keyPrefix);
@@ -53,7 +42,7 @@ describe('RedisCache (cluster)', () => {
   beforeAll(async () => {
     try {
       cache = await connectWithPrefix(keyPrefix);
-      admin = adminClient();
+      admin = clusterAdmin();
       await admin.connect();
     } catch (err) {
       setupError = err instanceof Error ? err : new Error(String(err));

@@ -3,15 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { freePort } from '../../testing/free-port.js';
+import { connectOrFail, PrivateRedis, sharedRedis } from '../redis/redis.testing.js';
 import { describeCacheContract, eventually } from './cache.contract.js';
 import { RedisCache } from './redis.cache.js';
-import { connectOrFail, deleteKeysWithPrefix, freePort, PrivateRedis, succeeds } from './redis.testing.js';
+import { deleteKeysWithPrefix, succeeds } from './redis.testing.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const HINT = 'Start it (scripts/services-up.sh) or point REDIS_URL at one.';
+const REDIS_URL = sharedRedis.url;
 
 async function connectWithPrefix(keyPrefix: string): Promise<RedisCache> {
-  return connectOrFail({ url: REDIS_URL, keyPrefix }, REDIS_URL, HINT);
+  return connectOrFail(() => RedisCache.connect({ url: REDIS_URL, keyPrefix }), sharedRedis);
 }
 
 async function dropPrefix(keyPrefix: string): Promise<void> {

@@ -1,6 +1,17 @@
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { ChainableCommander, ClientContext, RedisCommander, Result } from 'ioredis';
 
+import {
+  clusterClient,
+  firstConnection,
+  quit,
+  type RedisConnectionOptions,
+  redisTarget,
+  redisTimeouts,
+  standaloneClient,
+  withDeadline,
+} from '../redis/redis.connection.js';
+import { asError, safeErrorListener } from '../redis/reported-errors.js';
 import type {
   Cache,
   CacheEntry,
@@ -21,17 +32,9 @@ import {
 } from './cache.validation.js';
 import { clusterSlot } from './cluster-slot.js';
 
-export interface RedisCacheOptions {
-  /** Standalone Redis, e.g. `redis://127.0.0.1:6379`. Exactly one of `url` and `clusterNodes`. */
-  url?: string;
-  /** Redis Cluster startup nodes as `host:port`; the rest of the cluster is discovered. */
-  clusterNodes?: string[];
+export interface RedisCacheOptions extends RedisConnectionOptions {
   /** Prepended to every key. */
   keyPrefix?: string;
-  /** Longest any call may take before it rejects (default 1000 ms). */
-  commandTimeoutMs?: number;
-  /** Longest `connect()` waits for the first connection, and each TCP connect attempt (default 2000 ms). */
-  connectTimeoutMs?: number;
   /** Connection errors; without it they are dropped. */
   onError?: (err: Error) => void;
 }
@@ -123,7 +126,6 @@ export class RedisCache implements Cache {
   private readonly keyPrefix: string;
   private readonly commandTimeoutMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly onError: (err: Error) => void;
   private closed = false;
 
   /**
@@ -138,20 +140,17 @@ export class RedisCache implements Cache {
   }
 
   private constructor(options: RedisCacheOptions) {
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 1000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-    assertPositiveMs(this.commandTimeoutMs, 'commandTimeoutMs');
-    assertPositiveMs(this.connectTimeoutMs, 'connectTimeoutMs');
+    const timeouts = redisTimeouts(options);
+    this.commandTimeoutMs = timeouts.commandTimeoutMs;
+    this.connectTimeoutMs = timeouts.connectTimeoutMs;
     this.keyPrefix = options.keyPrefix ?? '';
-    const onError = options.onError ?? (() => undefined);
-    this.onError = (err) => {
-      try {
-        onError(err);
-      } catch {
-        // Called from ioredis's event handlers, where a throw would crash the process.
-      }
-    };
-    this.client = this.createClient(options);
+    const target = redisTarget(options, 'RedisCache');
+    const onError = safeErrorListener(options.onError);
+    const clientOptions = { keyPrefix: this.keyPrefix };
+    this.client =
+      'url' in target
+        ? standaloneClient(target.url, timeouts, onError, clientOptions)
+        : clusterClient(target.clusterNodes, timeouts, onError, clientOptions);
     this.commands = this.client;
     this.client.defineCommand('glimpseIncrBy', { numberOfKeys: 1, lua: INCR_BY_SCRIPT });
     this.client.defineCommand('glimpseIncrByIfExists', { numberOfKeys: 1, lua: INCR_BY_IF_EXISTS_SCRIPT });
@@ -358,48 +357,8 @@ export class RedisCache implements Cache {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.shutdown(this.client);
-  }
-
-  private createClient(options: RedisCacheOptions): Client {
-    const { url, clusterNodes, keyPrefix } = options;
-    if ((url === undefined) === (clusterNodes === undefined)) {
-      throw new Error('RedisCache needs exactly one of `url` and `clusterNodes`');
-    }
-    // Fail fast rather than queue: while disconnected a command is refused at once instead of
-    // waiting for a reconnect, so callers fall back to PostgreSQL without a delay. Commands in
-    // flight when a connection drops are not sent again after reconnecting (an INCRBY that did
-    // run would count twice); they fail, at the latest when their deadline passes.
-    const connection = {
-      commandTimeout: this.commandTimeoutMs,
-      connectTimeout: this.connectTimeoutMs,
-      maxRetriesPerRequest: 1,
-      autoResendUnfulfilledCommands: false,
-    };
-    let client: Client;
-    if (url !== undefined) {
-      client = new Redis(url, {
-        ...connection,
-        keyPrefix,
-        enableOfflineQueue: false,
-        // Reconnect forever, backing off to one attempt every 2 s.
-        retryStrategy: (times) => Math.min(times * 100, 2000),
-      });
-    } else {
-      if (clusterNodes === undefined || clusterNodes.length === 0) {
-        throw new Error('RedisCache: clusterNodes is empty');
-      }
-      client = new Cluster(clusterNodes.map(parseNode), {
-        keyPrefix,
-        enableOfflineQueue: false,
-        clusterRetryStrategy: (times) => Math.min(times * 100, 2000),
-        redisOptions: connection,
-      });
-      client.on('node error', (err: unknown) => this.onError(asError(err)));
-    }
-    // An 'error' event without a listener is thrown by EventEmitter and would kill the process.
-    client.on('error', (err: unknown) => this.onError(asError(err)));
-    return client;
+    // `run` would refuse QUIT, as closed.
+    await quit(this.client, this.commandTimeoutMs);
   }
 
   /** `run` for a Lua script, whose errors read like the plain command's. */
@@ -479,74 +438,13 @@ export class RedisCache implements Cache {
   /** Runs one command of a caller's, refused once the cache is closed. */
   private run<T>(operation: string, command: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(closedError());
-    return this.withDeadline(operation, command);
-  }
-
-  /**
-   * Runs one command with a hard deadline. ioredis's own `commandTimeout` covers a command sent
-   * on a connection, but a Cluster can hold a command longer (redirections, retries while a
-   * node fails over): no call may outlive `commandTimeoutMs`.
-   */
-  private withDeadline<T>(operation: string, command: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`Redis ${operation} timed out after ${this.commandTimeoutMs} ms`));
-      }, this.commandTimeoutMs);
-      command().then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(asError(err));
-        },
-      );
-    });
-  }
-
-  /** QUIT lets the replies to commands already sent arrive first; `run` would refuse it, as closed. */
-  private async shutdown(client: Client): Promise<void> {
-    try {
-      await this.withDeadline('QUIT', () => client.quit());
-    } catch {
-      // QUIT is refused while disconnected; disconnect() also stops the reconnect loop.
-      client.disconnect();
-    }
+    return withDeadline(operation, this.commandTimeoutMs, command);
   }
 }
 
 interface Indexed<T> {
   readonly item: T;
   readonly index: number;
-}
-
-/** Resolves on the first 'ready' or 'error' (or after `timeoutMs`); never rejects. */
-function firstConnection(client: Client, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const settle = (): void => {
-      clearTimeout(timer);
-      client.off('ready', settle);
-      client.off('error', settle);
-      client.off('end', settle);
-      resolve();
-    };
-    const timer = setTimeout(settle, timeoutMs);
-    client.on('ready', settle);
-    client.on('error', settle);
-    client.on('end', settle);
-  });
-}
-
-function parseNode(node: string): { host: string; port: number } {
-  const colon = node.lastIndexOf(':');
-  const host = node.slice(0, colon);
-  const port = Number(node.slice(colon + 1));
-  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`RedisCache: cluster node "${node}" is not host:port`);
-  }
-  return { host, port };
 }
 
 function zaddArgs(entries: readonly ScoredMember[]): string[] {
@@ -601,10 +499,6 @@ function parseScore(text: string): number {
   if (text === 'inf' || text === '+inf') return Infinity;
   if (text === '-inf') return -Infinity;
   return Number(text);
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 function closedError(): Error {

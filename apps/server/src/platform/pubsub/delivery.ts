@@ -3,6 +3,7 @@
  * (one that throws is reported and the others still run), and nothing the caller passed can
  * throw out of a client's event handler, where a throw would crash the process.
  */
+import { asError } from '../redis/reported-errors.js';
 import type { MessageHandler } from './pubsub.port.js';
 
 /** One `subscribe()` call; `active` turns false on unsubscribe, so a message already on its way is dropped. */
@@ -58,19 +59,4 @@ export class ConnectionListeners {
   clear(): void {
     this.#listeners.clear();
   }
-}
-
-/** The caller's error listener, made unable to throw (a failing logger must not crash the process). */
-export function safeErrorListener(onError: ((err: Error) => void) | undefined): (err: Error) => void {
-  return (err) => {
-    try {
-      onError?.(err);
-    } catch {
-      // Nowhere left to report it.
-    }
-  };
-}
-
-export function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

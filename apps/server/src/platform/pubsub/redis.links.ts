@@ -1,6 +1,13 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
-import { asError } from './delivery.js';
+import type { HostPort } from '../config/config.js';
+import {
+  clusterClient,
+  firstConnection,
+  quit,
+  type RedisTimeouts,
+  standaloneClient,
+} from '../redis/redis.connection.js';
 
 /** What a link reports; every callback is safe to call from ioredis's event handlers. */
 export interface LinkEvents {
@@ -31,28 +38,6 @@ export interface PubSubLink {
   close(closeTimeoutMs: number): Promise<void>;
 }
 
-export interface LinkOptions {
-  commandTimeoutMs: number;
-  connectTimeoutMs: number;
-}
-
-/**
- * Fail fast rather than queue: while disconnected a command is refused at once, so a publish
- * rejects instead of waiting for a reconnection; a command in flight when the connection
- * drops is not sent again (a notification is at most once).
- */
-function connectionOptions({ commandTimeoutMs, connectTimeoutMs }: LinkOptions) {
-  return {
-    commandTimeout: commandTimeoutMs,
-    connectTimeout: connectTimeoutMs,
-    maxRetriesPerRequest: 1,
-    autoResendUnfulfilledCommands: false,
-  } satisfies RedisOptions;
-}
-
-/** Reconnect forever, backing off to one attempt every 2 s. */
-const retryDelay = (times: number): number => Math.min(times * 100, 2000);
-
 /**
  * A single Redis: a publishing connection, and one subscriber connection (a subscribed
  * connection refuses other commands) made on the first subscribe. ioredis subscribes that
@@ -61,25 +46,17 @@ const retryDelay = (times: number): number => Math.min(times * 100, 2000);
 export class StandaloneLink implements PubSubLink {
   readonly opened: Promise<void>;
   readonly #url: string;
-  readonly #connectTimeoutMs: number;
-  readonly #options: RedisOptions;
+  readonly #timeouts: RedisTimeouts;
   readonly #events: LinkEvents;
   readonly #publisher: Redis;
   #subscriber: Promise<Redis> | undefined;
 
-  constructor(url: string, options: LinkOptions, events: LinkEvents) {
+  constructor(url: string, timeouts: RedisTimeouts, events: LinkEvents) {
     this.#url = url;
-    this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#timeouts = timeouts;
     this.#events = events;
-    this.#options = {
-      ...connectionOptions(options),
-      enableOfflineQueue: false,
-      retryStrategy: retryDelay,
-    };
-    this.#publisher = new Redis(url, this.#options);
-    // An 'error' event without a listener is thrown by EventEmitter and would kill the process.
-    this.#publisher.on('error', (err: unknown) => events.error(asError(err)));
-    this.opened = firstConnection(this.#publisher, options.connectTimeoutMs);
+    this.#publisher = standaloneClient(url, timeouts, (err) => events.error(err));
+    this.opened = firstConnection(this.#publisher, timeouts.connectTimeoutMs);
   }
 
   publish(name: string, message: string): Promise<unknown> {
@@ -88,12 +65,11 @@ export class StandaloneLink implements PubSubLink {
 
   async openSubscriber(): Promise<void> {
     this.#subscriber ??= (async () => {
-      const subscriber = new Redis(this.#url, this.#options);
-      subscriber.on('error', (err: unknown) => this.#events.error(asError(err)));
+      const subscriber = standaloneClient(this.#url, this.#timeouts, (err) => this.#events.error(err));
       subscriber.on('message', (name: string, message: string) => this.#events.message(name, message));
       subscriber.on('close', () => this.#events.lost());
       subscriber.on('ready', () => this.#events.ready());
-      await firstConnection(subscriber, this.#connectTimeoutMs);
+      await firstConnection(subscriber, this.#timeouts.connectTimeoutMs);
       return subscriber;
     })();
     await this.#subscriber;
@@ -140,23 +116,18 @@ export class ClusterLink implements PubSubLink {
   readonly opened: Promise<void>;
   readonly #cluster: Cluster;
 
-  constructor(nodes: readonly { host: string; port: number }[], options: LinkOptions, events: LinkEvents) {
-    this.#cluster = new Cluster([...nodes], {
+  constructor(nodes: readonly HostPort[], timeouts: RedisTimeouts, events: LinkEvents) {
+    this.#cluster = clusterClient(nodes, timeouts, (err) => events.error(err), {
       shardedSubscribers: true,
-      enableOfflineQueue: false,
-      clusterRetryStrategy: retryDelay,
-      redisOptions: connectionOptions(options),
     });
     const cluster = this.#cluster;
-    cluster.on('error', (err: unknown) => events.error(asError(err)));
-    cluster.on('node error', (err: unknown) => events.error(asError(err)));
     cluster.on('smessage', (name: string, message: string) => events.message(name, message));
     // '-node': a node left (its connection ended, or it no longer serves slots), which includes a
     // master's subscriber connection; 'close': the whole cluster is unreachable.
     cluster.on('-node', () => events.lost());
     cluster.on('close', () => events.lost());
     cluster.on('ready', () => events.ready());
-    this.opened = firstConnection(cluster, options.connectTimeoutMs);
+    this.opened = firstConnection(cluster, timeouts.connectTimeoutMs);
   }
 
   publish(name: string, message: string): Promise<unknown> {
@@ -190,37 +161,5 @@ export class ClusterLink implements PubSubLink {
 
   close(closeTimeoutMs: number): Promise<void> {
     return quit(this.#cluster, closeTimeoutMs);
-  }
-}
-
-/** Resolves on the first 'ready', 'error' or 'end' (or after `timeoutMs`); never rejects. */
-function firstConnection(client: Redis | Cluster, timeoutMs: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const settle = (): void => {
-      clearTimeout(timer);
-      client.off('ready', settle);
-      client.off('error', settle);
-      client.off('end', settle);
-      resolve();
-    };
-    const timer = setTimeout(settle, timeoutMs);
-    client.on('ready', settle);
-    client.on('error', settle);
-    client.on('end', settle);
-  });
-}
-
-/** QUIT lets replies already on their way arrive; refused while disconnected, when disconnect() also stops reconnecting. */
-async function quit(client: Redis | Cluster, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
-  try {
-    const outcome = await Promise.race([client.quit(), deadline]);
-    if (outcome === 'late') client.disconnect();
-  } catch {
-    client.disconnect();
-  } finally {
-    clearTimeout(timer);
   }
 }

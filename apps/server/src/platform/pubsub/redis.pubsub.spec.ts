@@ -1,46 +1,38 @@
 import { randomUUID } from 'node:crypto';
 
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { freePort, PrivateRedis } from '../cache/redis.testing.js';
+import { freePort } from '../../testing/free-port.js';
+import { connectOrFail, PrivateRedis, sharedRedis } from '../redis/redis.testing.js';
 import { describePubSubContract, eventually, Inbox } from './pubsub.contract.js';
 import { PubSubClosedError } from './pubsub.errors.js';
-import { RedisPubSub, type RedisPubSubOptions } from './redis.pubsub.js';
-import { connectOrFail, expectConnectionCycle, rejectsWithin } from './redis.testing.js';
+import { RedisPubSub } from './redis.pubsub.js';
+import { expectConnectionCycle, expectFailsFastWhenUnreachable, openedPerTest } from './redis.testing.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const HINT = 'Start it (scripts/services-up.sh) or point REDIS_URL at one.';
-
-const connect = (options: Omit<RedisPubSubOptions, 'url' | 'clusterNodes'>): Promise<RedisPubSub> =>
-  connectOrFail({ url: REDIS_URL, ...options }, REDIS_URL, HINT);
+const REDIS_URL = sharedRedis.url;
 
 describePubSubContract('RedisPubSub (standalone)', () =>
-  Promise.resolve({ open: (options) => connect(options), shared: true }),
+  Promise.resolve({
+    open: (options) => connectOrFail(() => RedisPubSub.connect({ url: REDIS_URL, ...options }), sharedRedis),
+    shared: true,
+  }),
 );
 
 describe('RedisPubSub (standalone)', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const perTest = openedPerTest();
+  const { open } = perTest;
 
   function admin(url = REDIS_URL): Redis {
     const client = new Redis(url).on('error', () => undefined);
-    cleanups.push(() => Promise.resolve(client.disconnect()));
+    perTest.defer(() => Promise.resolve(client.disconnect()));
     return client;
-  }
-
-  async function open(options: RedisPubSubOptions): Promise<RedisPubSub> {
-    const pubsub = await RedisPubSub.connect(options);
-    cleanups.push(() => pubsub.close());
-    return pubsub;
   }
 
   async function privateRedis(): Promise<PrivateRedis> {
     const redis = await PrivateRedis.onFreePort();
     await redis.startAndWait();
-    cleanups.push(() => redis.stop());
+    perTest.defer(() => redis.stop());
     return redis;
   }
 
@@ -77,20 +69,7 @@ describe('RedisPubSub (standalone)', () => {
   });
 
   it('rejects publish, subscribe and ping within its deadline when Redis is unreachable', async () => {
-    const errors: Error[] = [];
-    const pubsub = await open({
-      url: `redis://127.0.0.1:${await freePort()}`,
-      commandTimeoutMs: 500,
-      connectTimeoutMs: 500,
-      onError: (err) => errors.push(err),
-    });
-    await rejectsWithin(pubsub.publish('c', 'm'), 3000);
-    await rejectsWithin(
-      pubsub.subscribe('c', () => undefined),
-      3000,
-    );
-    await rejectsWithin(pubsub.ping(), 3000);
-    expect(errors.length).toBeGreaterThan(0);
+    await expectFailsFastWhenUnreachable(perTest, { url: `redis://127.0.0.1:${await freePort()}` });
   });
 
   it('reports false then true across a restart of its Redis, and delivers again after true', async () => {

@@ -1,25 +1,18 @@
 import {
-  asError,
-  ConnectionListeners,
-  deliver,
-  type LocalSubscription,
-  safeErrorListener,
-} from './delivery.js';
+  type RedisConnectionOptions,
+  redisTarget,
+  redisTimeouts,
+  withDeadline,
+} from '../redis/redis.connection.js';
+import { asError, safeErrorListener } from '../redis/reported-errors.js';
+import { ConnectionListeners, deliver, type LocalSubscription } from './delivery.js';
 import { assertChannel, assertMessage, PubSubClosedError } from './pubsub.errors.js';
 import type { MessageHandler, PubSub } from './pubsub.port.js';
 import { ClusterLink, type LinkEvents, type PubSubLink, StandaloneLink } from './redis.links.js';
 
-export interface RedisPubSubOptions {
-  /** Standalone Redis, e.g. `redis://127.0.0.1:6379`. Exactly one of `url` and `clusterNodes`. */
-  url?: string;
-  /** Redis Cluster startup nodes as `host:port`; the rest of the cluster is discovered. */
-  clusterNodes?: readonly string[];
+export interface RedisPubSubOptions extends RedisConnectionOptions {
   /** Prepended to every channel: deployments (or test runs) sharing one Redis never hear each other. */
   keyPrefix?: string;
-  /** Longest any call may take before it rejects (default 1000 ms). */
-  commandTimeoutMs?: number;
-  /** Longest `connect()` waits for the first connection, and each TCP connect attempt (default 2000 ms). */
-  connectTimeoutMs?: number;
   /** Connection errors and errors thrown by handlers and listeners; without it they are dropped. */
   onError?: (err: Error) => void;
 }
@@ -48,7 +41,6 @@ export class RedisPubSub implements PubSub {
   readonly #link: PubSubLink;
   readonly #prefix: string;
   readonly #commandTimeoutMs: number;
-  readonly #connectTimeoutMs: number;
   readonly #onError: (err: Error) => void;
   readonly #listeners: ConnectionListeners;
   readonly #channels = new Map<string, Channel>();
@@ -73,8 +65,8 @@ export class RedisPubSub implements PubSub {
   }
 
   private constructor(options: RedisPubSubOptions) {
-    this.#commandTimeoutMs = positiveMs(options.commandTimeoutMs ?? 1000, 'commandTimeoutMs');
-    this.#connectTimeoutMs = positiveMs(options.connectTimeoutMs ?? 2000, 'connectTimeoutMs');
+    const timeouts = redisTimeouts(options);
+    this.#commandTimeoutMs = timeouts.commandTimeoutMs;
     this.#prefix = options.keyPrefix ?? '';
     this.#onError = safeErrorListener(options.onError);
     this.#listeners = new ConnectionListeners(this.#onError);
@@ -84,19 +76,11 @@ export class RedisPubSub implements PubSub {
       ready: () => this.#ready(),
       error: this.#onError,
     };
-    const timeouts = { commandTimeoutMs: this.#commandTimeoutMs, connectTimeoutMs: this.#connectTimeoutMs };
-    const { url, clusterNodes } = options;
-    if ((url === undefined) === (clusterNodes === undefined)) {
-      throw new TypeError('RedisPubSub needs exactly one of `url` and `clusterNodes`');
-    }
-    if (url !== undefined) {
-      this.#link = new StandaloneLink(url, timeouts, events);
-    } else {
-      if (clusterNodes === undefined || clusterNodes.length === 0) {
-        throw new TypeError('RedisPubSub: clusterNodes is empty');
-      }
-      this.#link = new ClusterLink(clusterNodes.map(parseNode), timeouts, events);
-    }
+    const target = redisTarget(options, 'RedisPubSub');
+    this.#link =
+      'url' in target
+        ? new StandaloneLink(target.url, timeouts, events)
+        : new ClusterLink(target.clusterNodes, timeouts, events);
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -243,48 +227,13 @@ export class RedisPubSub implements PubSub {
     return result;
   }
 
-  /**
-   * ioredis's own `commandTimeout` covers a command sent on a connection, but a Cluster can hold
-   * a command longer (redirections, retries while a node fails over): no call may outlive
-   * `commandTimeoutMs`.
-   */
+  /** A call with its deadline, refused once closed. */
   #withDeadline<T>(operation: string, command: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new PubSubClosedError());
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`Redis ${operation} timed out after ${this.#commandTimeoutMs} ms`));
-      }, this.#commandTimeoutMs);
-      command().then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(asError(err));
-        },
-      );
-    });
+    return withDeadline(operation, this.#commandTimeoutMs, command);
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new PubSubClosedError();
   }
-}
-
-function positiveMs(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive integer number of milliseconds, got ${value}`);
-  }
-  return value;
-}
-
-function parseNode(node: string): { host: string; port: number } {
-  const colon = node.lastIndexOf(':');
-  const host = node.slice(0, colon);
-  const port = Number(node.slice(colon + 1));
-  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new TypeError(`RedisPubSub: cluster node "${node}" is not host:port`);
-  }
-  return { host, port };
 }

@@ -1,37 +1,64 @@
 /** Helpers for the Redis pub/sub specs (not used by the application). */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Redis } from 'ioredis';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
-import { freePort } from '../../testing/free-port.js';
+import type { RedisConnectionOptions } from '../redis/redis.connection.js';
 import { eventually, Inbox } from './pubsub.contract.js';
 import type { PubSub } from './pubsub.port.js';
 import { RedisPubSub, type RedisPubSubOptions } from './redis.pubsub.js';
 
-/** A RedisPubSub that fails loudly when the server is not there: the specs must fail, not skip. */
-export async function connectOrFail(
-  options: RedisPubSubOptions,
-  where: string,
-  hint: string,
-): Promise<RedisPubSub> {
-  const pubsub = await RedisPubSub.connect(options);
-  try {
-    await pubsub.ping();
-  } catch (err) {
-    await pubsub.close();
-    throw new Error(`Redis at ${where} is unreachable (${(err as Error).message}). ${hint}`, { cause: err });
-  }
-  return pubsub;
+export interface OpenedPerTest {
+  /** Opens a pub/sub that is closed after the test. */
+  readonly open: (options: RedisPubSubOptions) => Promise<RedisPubSub>;
+  /** Runs `cleanup` after the test, before what was deferred earlier. */
+  readonly defer: (cleanup: () => Promise<void>) => void;
+}
+
+/** Call in a describe block: what its tests open or defer is undone after each, last first. */
+export function openedPerTest(): OpenedPerTest {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    open: async (options) => {
+      const pubsub = await RedisPubSub.connect(options);
+      cleanups.push(() => pubsub.close());
+      return pubsub;
+    },
+    defer: (cleanup) => {
+      cleanups.push(cleanup);
+    },
+  };
+}
+
+/**
+ * Opens a pub/sub on `target`, where nothing listens: publish, subscribe and ping must each
+ * reject within their deadline, and the connection errors must reach onError.
+ */
+export async function expectFailsFastWhenUnreachable(
+  opened: OpenedPerTest,
+  target: RedisConnectionOptions,
+): Promise<void> {
+  const errors: Error[] = [];
+  const pubsub = await opened.open({
+    ...target,
+    commandTimeoutMs: 500,
+    connectTimeoutMs: 500,
+    onError: (err) => errors.push(err),
+  });
+  await rejectsWithin(pubsub.publish('c', 'm'), 3000);
+  await rejectsWithin(
+    pubsub.subscribe('c', () => undefined),
+    3000,
+  );
+  await rejectsWithin(pubsub.ping(), 3000);
+  expect(errors.length).toBeGreaterThan(0);
 }
 
 /** Expects `promise` to reject, and to do so before `ms` have passed. */
-export async function rejectsWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+async function rejectsWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   const started = Date.now();
   await expect(promise).rejects.toThrow();
   expect(Date.now() - started).toBeLessThan(ms);
@@ -82,74 +109,4 @@ export async function expectConnectionCycle(
   const delivered = sent;
   await eventually(() => inbox.has(delivered), 'the message after the restart');
   expect(changes).toEqual([false, true]);
-}
-
-/**
- * A one-node Redis Cluster of the test's own (all 16384 slots on one master), for tests that
- * stop and restart the cluster without disturbing the shared one. Its cluster state lives in a
- * temporary directory, so a restart on the same port rejoins the same cluster with its slots.
- */
-export class PrivateClusterNode implements Restartable {
-  #child: ChildProcess | undefined;
-
-  private constructor(
-    readonly port: number,
-    private readonly dir: string,
-  ) {}
-
-  static async create(): Promise<PrivateClusterNode> {
-    return new PrivateClusterNode(await freePort(), await mkdtemp(path.join(tmpdir(), 'glimpse-cluster-')));
-  }
-
-  get address(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  /** Starts the node, gives it every slot the first time, and waits for cluster_state:ok. */
-  async startAndWait(timeoutMs = 15_000): Promise<void> {
-    this.#child = spawn(
-      '/usr/bin/redis-server',
-      [
-        ...['--port', String(this.port), '--bind', '127.0.0.1'],
-        // Alone, a node does not know its own address and would announce an empty host.
-        ...['--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1'],
-        ...['--cluster-config-file', path.join(this.dir, 'nodes.conf'), '--dir', this.dir],
-        ...['--save', '', '--appendonly', 'no'],
-      ],
-      { stdio: 'ignore' },
-    );
-    const admin = new Redis({
-      port: this.port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      retryStrategy: () => 50,
-    });
-    admin.on('error', () => undefined);
-    try {
-      const giveUpAt = Date.now() + timeoutMs;
-      for (;;) {
-        if (Date.now() > giveUpAt) throw new Error(`cluster node on ${this.address} did not become ok`);
-        const info = await admin.cluster('INFO').catch(() => '');
-        if (info.includes('cluster_state:ok')) return;
-        if (info.includes('cluster_slots_assigned:0')) await admin.cluster('ADDSLOTSRANGE', 0, 16383);
-        await sleep(50);
-      }
-    } finally {
-      admin.disconnect();
-    }
-  }
-
-  /** Stops the node and waits for it to exit. Idempotent. */
-  async stop(): Promise<void> {
-    const child = this.#child;
-    this.#child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    await rm(this.dir, { recursive: true, force: true });
-  }
 }
