@@ -73,7 +73,7 @@ describe('Redis outage', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'degraded',
-      dependencies: { database: 'up', cache: 'down', events: 'up', storage: 'up' },
+      dependencies: { database: 'up', cache: 'down', pubsub: 'down', events: 'up', storage: 'up' },
     });
   });
 });

@@ -95,9 +95,13 @@ export function naturalWidth(image: Locator): Promise<number> {
   return image.evaluate((element: unknown) => (element as { naturalWidth: number }).naturalWidth);
 }
 
-/** Scrolls an <img> into view (it may be lazy) and waits for it to have decoded real pixels. */
+/**
+ * Scrolls an <img> into view (it may be lazy) and waits for it to have decoded real pixels. A
+ * page that re-renders as fresher data arrives may replace the element mid-scroll (the locator
+ * then finds the new one): the scroll is retried, as a reader's would be.
+ */
 export async function waitForPixels(image: Locator): Promise<number> {
-  await image.scrollIntoViewIfNeeded();
+  await eventually(() => image.scrollIntoViewIfNeeded({ timeout: 5000 }), 45_000);
   await expect.poll(() => naturalWidth(image), { timeout: 45_000 }).toBeGreaterThan(0);
   return naturalWidth(image);
 }
