@@ -7,7 +7,7 @@ import { MemoryCache } from '../../platform/cache/memory.cache.js';
 import { IdGenerator, idAtTime, idTimestamp } from '../../platform/ids/snowflake.js';
 import { decodeCursor, encodeCursor } from '../../platform/pagination/cursor.js';
 import { rejection } from '../../testing/rejection.js';
-import { recordingCache, unavailableCache } from '../post/post.testing.js';
+import { FakePostService, recordingCache, unavailableCache } from '../post/post.testing.js';
 import { commentCountKey } from './comment.keys.js';
 import { COMMENT_CREATED, COMMENT_DELETED } from './comment.events.js';
 import { CommentCounterReconciler } from './comment.reconciler.js';
@@ -18,7 +18,7 @@ import {
   MAX_COUNT_POSTS,
 } from './comment.rules.js';
 import { CommentServiceImpl } from './comment.service.js';
-import { FakePostService, InMemoryCommentsRepository } from './comment.testing.js';
+import { InMemoryCommentsRepository } from './comment.testing.js';
 
 const START = Date.parse('2026-06-01T12:00:00.000Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -27,7 +27,8 @@ function setup(options: { cache?: Cache } = {}) {
   let clock = START;
   const ids = new IdGenerator(1, () => clock);
   const comments = new InMemoryCommentsRepository();
-  const posts = new FakePostService();
+  // Snowflake ids: the comment partitions read the post's time from its id.
+  const posts = new FakePostService(ids);
   const memory = new MemoryCache();
   const recorded = recordingCache(options.cache ?? memory);
   const cacheErrors: Error[] = [];
@@ -41,7 +42,7 @@ function setup(options: { cache?: Cache } = {}) {
     onCacheError: (err) => cacheErrors.push(err),
   });
   const [alice, bob, carol] = [ids.next(), ids.next(), ids.next()];
-  const postId = posts.add(ids.next(), alice);
+  const postId = posts.add(alice);
   return {
     service,
     comments,
@@ -129,7 +130,7 @@ describe('CommentServiceImpl.createComment', () => {
 
   it('refuses unknown, unpublished and malformed posts with NOT_FOUND', async () => {
     const { service, posts, ids, comments, users } = setup();
-    const pending = posts.add(ids.next(), users.alice, PostStatus.POST_STATUS_PENDING);
+    const pending = posts.add(users.alice, PostStatus.POST_STATUS_PENDING);
     for (const postId of [ids.next(), pending, 'abc', '0']) {
       expect((await rejection(service.createComment({ postId, authorId: users.bob, body: 'hi' }))).kind).toBe(
         'not_found',
@@ -178,7 +179,7 @@ describe('CommentServiceImpl.listComments', () => {
     expect((await rejection(service.listComments({ postId, limit: 2, cursor: forged }))).kind).toBe(
       'malformed',
     );
-    posts.remove(postId);
+    posts.delete(postId);
     expect((await rejection(service.listComments({ postId, limit: 2 }))).kind).toBe('not_found');
     expect((await rejection(service.listComments({ postId: users.bob, limit: 2 }))).kind).toBe('not_found');
   });
@@ -268,9 +269,9 @@ describe('CommentServiceImpl.deleteComment', () => {
 
 describe('CommentServiceImpl.getCommentCounts', () => {
   it('reads every counter in one call and rebuilds the missing ones with one grouped COUNT, in request order', async () => {
-    const { service, comments, cache, cacheCalls, ids, posts, users, postId } = setup();
-    const other = posts.add(ids.next(), users.bob);
-    const silent = posts.add(ids.next(), users.bob);
+    const { service, comments, cache, cacheCalls, posts, users, postId } = setup();
+    const other = posts.add(users.bob);
+    const silent = posts.add(users.bob);
     await service.createComment({ postId, authorId: users.bob, body: '1' });
     await service.createComment({ postId: other, authorId: users.alice, body: '2' });
     await service.createComment({ postId: other, authorId: users.alice, body: '3' });
@@ -313,10 +314,10 @@ describe('CommentServiceImpl.getCommentCounts', () => {
 
 describe('CommentServiceImpl.reconcile', () => {
   it('repairs the drifted counters of posts commented on recently, leaving missing ones alone', async () => {
-    const { service, cache, ids, posts, users, postId, advance } = setup();
-    const old = posts.add(ids.next(), users.bob);
-    const missing = posts.add(ids.next(), users.bob);
-    const healthy = posts.add(ids.next(), users.bob);
+    const { service, cache, posts, users, postId, advance } = setup();
+    const old = posts.add(users.bob);
+    const missing = posts.add(users.bob);
+    const healthy = posts.add(users.bob);
     await service.createComment({ postId: old, authorId: users.alice, body: 'long ago' });
     advance(2 * 24 * 3600 * 1000);
     for (const target of [postId, postId, missing, healthy]) {

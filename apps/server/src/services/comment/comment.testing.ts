@@ -1,10 +1,3 @@
-import {
-  PostStatus,
-  type GetPostRequest,
-  type Post,
-  type PostService,
-} from '../../generated/glimpse/post/v1/post.js';
-import { DomainError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { compareIds, ID_EPOCH_MS, idAtTime } from '../../platform/ids/snowflake.js';
 import type { CommentCreatedPayload, CommentDeletedPayload } from './comment.events.js';
@@ -96,37 +89,4 @@ export class InMemoryCommentsRepository implements CommentsRepository {
 
 function record(c: StoredComment): CommentRecord {
   return { id: c.id, postId: c.postId, authorId: c.authorId, body: c.body, createdAt: c.createdAt };
-}
-
-/** A post service double answering getPost as the real one does for a viewer-less read. */
-export class FakePostService implements Pick<PostService, 'getPost'> {
-  private readonly posts = new Map<string, Post>();
-
-  /** Adds a post of `authorId` in `status` and returns its id (which must be a snowflake id). */
-  add(postId: string, authorId: string, status: PostStatus = PostStatus.POST_STATUS_PUBLISHED): string {
-    this.posts.set(postId, {
-      id: postId,
-      authorId,
-      caption: '',
-      mediaIds: [],
-      status,
-      hashtags: [],
-      mentions: [],
-      createdAt: new Date(0).toISOString(),
-    });
-    return postId;
-  }
-
-  remove(postId: string): void {
-    this.posts.delete(postId);
-  }
-
-  getPost(request: GetPostRequest): Promise<Post> {
-    const post = this.posts.get(request.postId);
-    // Without a viewer, only published posts are visible.
-    if (post === undefined || post.status !== PostStatus.POST_STATUS_PUBLISHED) {
-      return Promise.reject(DomainError.notFound('Post not found'));
-    }
-    return Promise.resolve(post);
-  }
 }

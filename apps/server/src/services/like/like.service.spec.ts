@@ -4,12 +4,12 @@ import { PostStatus } from '../../generated/glimpse/post/v1/post.js';
 import type { Cache } from '../../platform/cache/cache.port.js';
 import { MemoryCache } from '../../platform/cache/memory.cache.js';
 import { rejection } from '../../testing/rejection.js';
-import { recordingCache, unavailableCache } from '../post/post.testing.js';
+import { FakePostService, recordingCache, unavailableCache } from '../post/post.testing.js';
 import { LIKE_CREATED, LIKE_REMOVED } from './like.events.js';
 import { likeCountKey, userLikesKey } from './like.keys.js';
 import { LIKE_COUNT_TTL_MS, RECONCILE_BATCH, RECONCILE_WINDOW_MS } from './like.rules.js';
 import { LikeServiceImpl } from './like.service.js';
-import { FakePostService, InMemoryLikesRepository } from './like.testing.js';
+import { InMemoryLikesRepository } from './like.testing.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -1,60 +1,8 @@
-import {
-  PostStatus,
-  type GetPostRequest,
-  type Post,
-  type PostService,
-} from '../../generated/glimpse/post/v1/post.js';
-import { DomainError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { compareIds } from '../../platform/ids/snowflake.js';
 import type { LikeCreatedPayload, LikeRemovedPayload } from './like.events.js';
 import type { LikeAction } from './like.tables.js';
 import type { LikerRecord, LikersCursor, LikesRepository, NewLike } from './likes.repository.js';
-
-/** A post service answering getPost as the real one does for a viewer who is not the author. */
-export class FakePostService implements Pick<PostService, 'getPost'> {
-  /** The post ids of every getPost call, in order. */
-  readonly calls: string[] = [];
-  private readonly posts = new Map<string, { post: Post; deleted: boolean }>();
-  private lastId = 800_000;
-
-  /** A post of `authorId` in `status`; returns its id. */
-  add(authorId: string, status: PostStatus = PostStatus.POST_STATUS_PUBLISHED): string {
-    const id = String(++this.lastId);
-    const now = new Date(0).toISOString();
-    this.posts.set(id, {
-      deleted: false,
-      post: {
-        id,
-        authorId,
-        caption: '',
-        mediaIds: [],
-        status,
-        hashtags: [],
-        mentions: [],
-        createdAt: now,
-        ...(status === PostStatus.POST_STATUS_PUBLISHED && { publishedAt: now }),
-      },
-    });
-    return id;
-  }
-
-  delete(postId: string): void {
-    const entry = this.posts.get(postId);
-    if (entry !== undefined) entry.deleted = true;
-  }
-
-  getPost(request: GetPostRequest): Promise<Post> {
-    this.calls.push(request.postId);
-    const entry = this.posts.get(request.postId);
-    const visible =
-      entry !== undefined &&
-      !entry.deleted &&
-      (entry.post.status === PostStatus.POST_STATUS_PUBLISHED || entry.post.authorId === request.viewerId);
-    if (!visible) return Promise.reject(DomainError.notFound('Post not found'));
-    return Promise.resolve(structuredClone(entry.post));
-  }
-}
 
 export interface LikeHistoryEntry {
   id: string;

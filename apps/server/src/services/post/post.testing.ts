@@ -6,7 +6,14 @@ import {
   type MediaList,
   type MediaService,
 } from '../../generated/glimpse/media/v1/media.js';
+import {
+  PostStatus,
+  type GetPostRequest,
+  type Post,
+  type PostService,
+} from '../../generated/glimpse/post/v1/post.js';
 import type { Cache } from '../../platform/cache/cache.port.js';
+import { DomainError } from '../../platform/errors.js';
 import type { EventEnvelope } from '../../platform/events/events.port.js';
 import { compareIds } from '../../platform/ids/snowflake.js';
 import type { PostDeletedPayload, PostPublishedPayload } from './post.events.js';
@@ -95,6 +102,60 @@ export class FakeMediaService implements Pick<MediaService, 'getMediaBatch'> {
 
 interface StoredPost extends PostRecord {
   deletedAt: Date | null;
+}
+
+/**
+ * A post service answering getPost as the real one does: published posts for anyone, the
+ * author's own in any status, deleted ones for nobody. Post ids come from `ids` (services that
+ * read a time from the id, like the comment partitions, pass a snowflake generator).
+ */
+export class FakePostService implements Pick<PostService, 'getPost'> {
+  /** The post ids of every getPost call, in order. */
+  readonly calls: string[] = [];
+  private readonly posts = new Map<string, { post: Post; deleted: boolean }>();
+
+  constructor(private readonly ids: { next(): string } = counter(800_000)) {}
+
+  /** A post of `authorId` in `status`; returns its id. */
+  add(authorId: string, status: PostStatus = PostStatus.POST_STATUS_PUBLISHED): string {
+    const id = this.ids.next();
+    const now = new Date(0).toISOString();
+    this.posts.set(id, {
+      deleted: false,
+      post: {
+        id,
+        authorId,
+        caption: '',
+        mediaIds: [],
+        status,
+        hashtags: [],
+        mentions: [],
+        createdAt: now,
+        ...(status === PostStatus.POST_STATUS_PUBLISHED && { publishedAt: now }),
+      },
+    });
+    return id;
+  }
+
+  delete(postId: string): void {
+    const entry = this.posts.get(postId);
+    if (entry !== undefined) entry.deleted = true;
+  }
+
+  getPost(request: GetPostRequest): Promise<Post> {
+    this.calls.push(request.postId);
+    const entry = this.posts.get(request.postId);
+    const visible =
+      entry !== undefined &&
+      !entry.deleted &&
+      (entry.post.status === PostStatus.POST_STATUS_PUBLISHED || entry.post.authorId === request.viewerId);
+    if (!visible) return Promise.reject(DomainError.notFound('Post not found'));
+    return Promise.resolve(structuredClone(entry.post));
+  }
+}
+
+function counter(last: number): { next(): string } {
+  return { next: () => String(++last) };
 }
 
 /** The repository's contract in memory, for unit tests of the service's decisions. */
