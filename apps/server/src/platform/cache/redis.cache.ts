@@ -11,7 +11,7 @@ import {
   standaloneClient,
   withDeadline,
 } from '../redis/redis.connection.js';
-import { asError, safeErrorListener } from '../redis/reported-errors.js';
+import { asError, safeErrorListener } from '../errors.js';
 import type {
   Cache,
   CacheEntry,

@@ -3,7 +3,7 @@
  * (one that throws is reported and the others still run), and nothing the caller passed can
  * throw out of a client's event handler, where a throw would crash the process.
  */
-import { asError } from '../redis/reported-errors.js';
+import { asError } from '../errors.js';
 import type { MessageHandler } from './pubsub.port.js';
 
 /** One `subscribe()` call; `active` turns false on unsubscribe, so a message already on its way is dropped. */

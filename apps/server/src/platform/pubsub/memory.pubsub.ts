@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- the port is asynchronous; `async` turns the
    validation errors thrown by these synchronous methods into rejections, as callers expect. */
-import { safeErrorListener } from '../redis/reported-errors.js';
+import { safeErrorListener } from '../errors.js';
 import { deliver, type LocalSubscription } from './delivery.js';
 import { assertChannel, assertMessage, PubSubClosedError } from './pubsub.errors.js';
 import type { MessageHandler, PubSub } from './pubsub.port.js';

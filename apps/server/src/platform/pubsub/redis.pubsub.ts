@@ -4,7 +4,7 @@ import {
   redisTimeouts,
   withDeadline,
 } from '../redis/redis.connection.js';
-import { asError, safeErrorListener } from '../redis/reported-errors.js';
+import { asError, safeErrorListener } from '../errors.js';
 import { ConnectionListeners, deliver, type LocalSubscription } from './delivery.js';
 import { assertChannel, assertMessage, PubSubClosedError } from './pubsub.errors.js';
 import type { MessageHandler, PubSub } from './pubsub.port.js';

@@ -8,7 +8,7 @@ import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis'
 
 import { assertPositiveMs } from '../cache/cache.validation.js';
 import type { HostPort } from '../config/config.js';
-import { asError } from './reported-errors.js';
+import { asError } from '../errors.js';
 
 /** The connection options every Redis adapter takes. */
 export interface RedisConnectionOptions {

@@ -12,7 +12,7 @@ import type {
   Totals,
 } from '../../generated/glimpse/analytics/v1/analytics.js';
 import type { PostService } from '../../generated/glimpse/post/v1/post.js';
-import { DomainError, type FieldError } from '../../platform/errors.js';
+import { asError, DomainError, type FieldError } from '../../platform/errors.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { addMinutes, lastDays, minuteOf, type DayPeriod } from './analytics.buckets.js';
@@ -225,7 +225,7 @@ export class AnalyticsServiceImpl implements AnalyticsService {
     try {
       return await provider();
     } catch (err) {
-      this.onLagError(err instanceof Error ? err : new Error(String(err)));
+      this.onLagError(asError(err));
       return undefined;
     }
   }

@@ -1,6 +1,6 @@
 import type { Cache } from '../../platform/cache/cache.port.js';
 import { parseCounter, type CounterBump, type CounterCheck } from '../../platform/cache/counter.js';
-import { DomainError } from '../../platform/errors.js';
+import { asError, DomainError, safeErrorListener } from '../../platform/errors.js';
 import { commentCountKey } from './comment.keys.js';
 import { COMMENT_COUNT_TTL_MS } from './comment.rules.js';
 import type { CommentsRepository } from './comments.repository.js';
@@ -167,11 +167,8 @@ export class CommentCounters {
     if (failure !== undefined) this.report(failure.reason);
   }
 
+  /** A failing logger must not fail the comment it reports on. */
   private report(err: unknown): void {
-    try {
-      this.onError(err instanceof Error ? err : new Error(String(err)));
-    } catch {
-      // A failing logger must not fail the comment it reports on.
-    }
+    safeErrorListener(this.onError)(asError(err));
   }
 }

@@ -1,5 +1,6 @@
 import type { Cache } from '../../platform/cache/cache.port.js';
 import { parseCounter, type CounterBump, type CounterCheck } from '../../platform/cache/counter.js';
+import { asError, safeErrorListener } from '../../platform/errors.js';
 import { likeCountKey, userLikesKey } from './like.keys.js';
 import { LIKE_COUNT_TTL_MS } from './like.rules.js';
 import type { LikesRepository } from './likes.repository.js';
@@ -161,12 +162,9 @@ export class LikeCounters {
     if (failure !== undefined) this.report(failure.reason);
   }
 
+  /** A failing logger must not fail the like it reports on. */
   private report(err: unknown): void {
-    try {
-      this.onError(err instanceof Error ? err : new Error(String(err)));
-    } catch {
-      // A failing logger must not fail the like it reports on.
-    }
+    safeErrorListener(this.onError)(asError(err));
   }
 }
 

@@ -13,7 +13,7 @@ import type {
 } from '../../generated/glimpse/like/v1/like.js';
 import { PostStatus, type Post, type PostService } from '../../generated/glimpse/post/v1/post.js';
 import type { Cache } from '../../platform/cache/cache.port.js';
-import { DomainError } from '../../platform/errors.js';
+import { asError, DomainError } from '../../platform/errors.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage } from '../../platform/pagination/cursor.js';
@@ -176,7 +176,7 @@ export class LikeServiceImpl implements LikeService {
       try {
         check = await this.counters.reconcile(postIds);
       } catch (err) {
-        this.onCacheError(err instanceof Error ? err : new Error(String(err)));
+        this.onCacheError(asError(err));
         throw DomainError.unavailable('The like counters cannot be read: nothing to reconcile');
       }
       total.checked += check.checked;

@@ -12,7 +12,7 @@ import {
   type NotificationService,
   type UnreadCount,
 } from '../../generated/glimpse/notification/v1/notification.js';
-import { DomainError } from '../../platform/errors.js';
+import { asError, DomainError } from '../../platform/errors.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage } from '../../platform/pagination/cursor.js';
 import {
@@ -252,7 +252,7 @@ export class NotificationServiceImpl implements NotificationService {
     try {
       this.announce(recipientId);
     } catch (err) {
-      this.onAnnounceError(err instanceof Error ? err : new Error(String(err)));
+      this.onAnnounceError(asError(err));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { Cache } from '../../platform/cache/cache.port.js';
+import { asError, safeErrorListener } from '../../platform/errors.js';
 import type { PostRecord } from './posts.repository.js';
 
 /** How long a published post stays cached after it was read from PostgreSQL. */
@@ -119,12 +120,9 @@ export class PostCache {
     }
   }
 
+  /** A failing logger must not fail the read it reports on. */
   private report(err: unknown): void {
-    try {
-      this.onError(err instanceof Error ? err : new Error(String(err)));
-    } catch {
-      // A failing logger must not fail the read it reports on.
-    }
+    safeErrorListener(this.onError)(asError(err));
   }
 }
 
