@@ -31,12 +31,14 @@ import {
   deleteKeys,
   describeMachine,
   dist,
+  jsonApi,
   loadAverage,
   pg,
   Redis,
   REDIS_URL,
   repo,
   server,
+  signUp,
 } from '../feed/support.mjs';
 
 const FOLLOWERS = Number(process.env.BENCH_FOLLOWERS ?? 10_000);
@@ -162,23 +164,8 @@ async function main() {
 
   const app = await startApplication(config);
   cleanup.push('stop the server', () => app.close());
-  const api = async (path, init = {}) => {
-    const response = await fetch(`${app.url}${path}`, init);
-    const body = await response.json();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  };
-  const signup = await api('/api/auth/signup', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: 'author',
-      email: 'author@example.com',
-      password: 'correct horse battery',
-    }),
-  });
-  const authorId = signup.user.id;
-  const auth = { authorization: `Bearer ${signup.accessToken}` };
+  const api = jsonApi(app.url);
+  const { userId: authorId, auth } = await signUp(api, 'author');
 
   const pool = new pg.Pool({ connectionString: database.url, max: POOL_MAX });
   cleanup.push('close the pg pool', () => pool.end());

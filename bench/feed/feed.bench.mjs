@@ -33,12 +33,14 @@ import {
   createBenchDatabase,
   deleteKeys,
   describeMachine,
+  jsonApi,
   load,
   loadAverage,
   pg,
   Redis,
   REDIS_URL,
   server,
+  signUp,
 } from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -106,24 +108,8 @@ async function main() {
 
   const app = await startApplication(loadConfig(env));
   cleanup.push('stop the server', () => app.close());
-  const api = async (path, init = {}) => {
-    const response = await fetch(`${app.url}${path}`, init);
-    const body = await response.json();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  };
-
-  const signup = await api('/api/auth/signup', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: 'reader',
-      email: 'reader@example.com',
-      password: 'correct horse battery',
-    }),
-  });
-  const readerId = signup.user.id;
-  const auth = { authorization: `Bearer ${signup.accessToken}` };
+  const api = jsonApi(app.url);
+  const { userId: readerId, auth } = await signUp(api, 'reader');
 
   const pool = new pg.Pool({ connectionString: database.url, max: POOL_MAX });
   cleanup.push('close the pg pool', () => pool.end());

@@ -98,6 +98,26 @@ export function cleanupStack() {
   };
 }
 
+/** A caller of the running app's JSON API: the parsed body, or a throw for any answer but 2xx. */
+export function jsonApi(baseUrl) {
+  return async (path, init = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, init);
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+}
+
+/** Signs `username` up through the API: its user id and an Authorization header. */
+export async function signUp(api, username) {
+  const signup = await api('/api/auth/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, email: `${username}@example.com`, password: 'correct horse battery' }),
+  });
+  return { userId: signup.user.id, auth: { authorization: `Bearer ${signup.accessToken}` } };
+}
+
 export function loadAverage() {
   return loadavg()
     .map((n) => n.toFixed(2))

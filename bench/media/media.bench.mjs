@@ -16,11 +16,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const dist = resolve(repo, process.env.GLIMPSE_SERVER_DIST ?? 'apps/server/dist');
+import { dist, jsonApi, repo, signUp } from '../feed/support.mjs';
+
 // sharp is a dependency of apps/server: resolve it from there, as the server does.
 const sharp = createRequire(resolve(repo, 'apps/server/package.json'))('sharp');
 const { ImageProcessor } = await import(
@@ -139,22 +139,8 @@ async function measureWholePipeline(inFlight) {
     }),
   );
   try {
-    const api = async (path, init = {}) => {
-      const response = await fetch(`${app.url}${path}`, init);
-      const body = await response.json();
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
-      return body;
-    };
-    const { accessToken } = await api('/api/auth/signup', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: 'bench',
-        email: 'bench@example.com',
-        password: 'correct horse battery',
-      }),
-    });
-    const auth = { authorization: `Bearer ${accessToken}` };
+    const api = jsonApi(app.url);
+    const { auth } = await signUp(api, 'bench');
     // Settled media are awaited on the app's own event bus rather than by polling the API,
     // so the measurement is not slowed by the measuring.
     const settled = new Map();
