@@ -33,9 +33,6 @@ export const IMPRESSION_DEDUP_RETENTION_MS = 48 * 60 * 60 * 1000;
 /** How long per-minute system figures are kept: they serve the operators' recent rates only. */
 export const MINUTE_STATS_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Rows deleted per statement by `prune`, so that a cleanup never holds many locks for long. */
-export const PRUNE_BATCH = 1000;
-
 /** The period of a read in days: `days` when 1..MAX_DAYS, DEFAULT_DAYS for 0; invalid otherwise. */
 export function periodDays(days: number): number {
   if (days === 0) return DEFAULT_DAYS;

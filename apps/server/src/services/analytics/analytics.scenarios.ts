@@ -41,7 +41,7 @@ import { addMinutes, AUTHOR_SHARDS, hourOf, minuteOf, MINUTE_SHARDS } from './an
 import { ANALYTICS_TOPICS, AnalyticsConsumer } from './analytics.consumer.js';
 import { IMPRESSIONS_RECORDED, type ImpressionsRecordedPayload } from './analytics.events.js';
 import { SqlAnalyticsRepository } from './analytics.repository.js';
-import { PRUNE_BATCH } from './analytics.rules.js';
+import { DELETE_BATCH } from '../../platform/sql/batched-delete.js';
 import { AnalyticsServiceImpl, type AnalyticsServiceDeps } from './analytics.service.js';
 import type { AnalyticsTables, ImpressionDedupRow } from './analytics.tables.js';
 
@@ -871,7 +871,7 @@ export function describeAnalyticsScenarios(name: string, open: () => Promise<Sql
     it('prunes in bounded statements until nothing old is left', async () => {
       clock = new Date('2034-06-01T00:00:00.000Z');
       await analytics.prune();
-      const many = 2 * PRUNE_BATCH + 7;
+      const many = 2 * DELETE_BATCH + 7;
       const old = later(clock, -8 * DAY_MS);
       const kept = later(clock, -HOUR_MS);
       const tables = db.kysely<AnalyticsTables>();

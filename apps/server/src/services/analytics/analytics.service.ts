@@ -15,6 +15,7 @@ import type { PostService } from '../../generated/glimpse/post/v1/post.js';
 import { asError, DomainError, type FieldError } from '../../platform/errors.js';
 import { EventFactory } from '../../platform/events/event-factory.js';
 import { isId } from '../../platform/ids/snowflake.js';
+import { deleteInBatches } from '../../platform/sql/batched-delete.js';
 import { addMinutes, lastDays, minuteOf, type DayPeriod } from './analytics.buckets.js';
 import { IMPRESSIONS_RECORDED, type ImpressionsRecordedPayload } from './analytics.events.js';
 import type { AnalyticsRepository, DailyFiguresRow, Figures } from './analytics.repository.js';
@@ -24,7 +25,6 @@ import {
   MINUTE_STATS_RETENTION_MS,
   periodDays,
   PROCESSED_EVENT_RETENTION_MS,
-  PRUNE_BATCH,
   STATS_WINDOW_MINUTES,
   TOP_POSTS,
 } from './analytics.rules.js';
@@ -191,33 +191,23 @@ export class AnalyticsServiceImpl implements AnalyticsService {
   /**
    * Forgets what can no longer matter: applied event ids past any redelivery, impression dedup
    * rows written longer ago than any backlog lasts, per-minute figures past the operators'
-   * window. In batches of PRUNE_BATCH rows per statement, so that it never holds many locks at
+   * window. In batches of DELETE_BATCH rows per statement, so that it never holds many locks at
    * once; run it every few minutes.
    */
   async prune(): Promise<PruneCounts> {
     const now = this.now().getTime();
     const before = (retentionMs: number): Date => new Date(now - retentionMs);
     return {
-      processedEvents: await this.drain((limit) =>
+      processedEvents: await deleteInBatches((limit) =>
         this.analytics.pruneProcessedEvents(before(PROCESSED_EVENT_RETENTION_MS), limit),
       ),
-      impressionDedup: await this.drain((limit) =>
+      impressionDedup: await deleteInBatches((limit) =>
         this.analytics.pruneImpressionDedup(before(IMPRESSION_DEDUP_RETENTION_MS), limit),
       ),
-      minuteStats: await this.drain((limit) =>
+      minuteStats: await deleteInBatches((limit) =>
         this.analytics.pruneMinuteStats(before(MINUTE_STATS_RETENTION_MS), limit),
       ),
     };
-  }
-
-  /** Runs `batch` until it deletes fewer than a full batch; the rows deleted in all. */
-  private async drain(batch: (limit: number) => Promise<number>): Promise<number> {
-    let total = 0;
-    for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH;) {
-      deleted = await batch(PRUNE_BATCH);
-      total += deleted;
-    }
-    return total;
   }
 
   /** The provider's answer, or undefined (reported) when it fails. */

@@ -15,9 +15,6 @@ export const COMMENT_EXCERPT_MAX_LENGTH = 500;
  */
 export const NOTIFICATION_PRUNE_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Rows deleted per statement by `prune`, so that a cleanup never holds locks for long. */
-export const PRUNE_BATCH = 1000;
-
 /**
  * The window an event at `at` falls in. Deterministic from the event's own time, so every
  * consumer, and every redelivery, puts the same event in the same group.

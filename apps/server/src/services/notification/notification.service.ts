@@ -15,9 +15,9 @@ import {
 import { asError, DomainError } from '../../platform/errors.js';
 import { isId } from '../../platform/ids/snowflake.js';
 import { clampLimit, decodeCursor, toPage } from '../../platform/pagination/cursor.js';
+import { deleteInBatches } from '../../platform/sql/batched-delete.js';
 import {
   NOTIFICATION_GROUP_WINDOW_MS,
-  PRUNE_BATCH,
   commentExcerpt,
   followGroupKey,
   likeGroupKey,
@@ -188,14 +188,14 @@ export class NotificationServiceImpl implements NotificationService {
    * processed and of withdrawals recorded before it (after which a redelivery of such an event
    * would apply again, and a creation consumed after its removal would not be withdrawn: keep
    * `olderThan` beyond the bus's redelivery window, e.g. NOTIFICATION_PRUNE_AGE_MS ago). In
-   * batches of PRUNE_BATCH rows, so that it never holds many locks at once.
+   * batches of DELETE_BATCH rows, so that it never holds many locks at once.
    */
   async prune(olderThan: Date): Promise<PruneResult> {
     const repository = this.notifications;
     return {
-      notifications: await inBatches((limit) => repository.pruneRemoved(olderThan, limit)),
-      events: await inBatches((limit) => repository.pruneProcessed(olderThan, limit)),
-      withdrawals: await inBatches((limit) => repository.pruneWithdrawals(olderThan, limit)),
+      notifications: await deleteInBatches((limit) => repository.pruneRemoved(olderThan, limit)),
+      events: await deleteInBatches((limit) => repository.pruneProcessed(olderThan, limit)),
+      withdrawals: await deleteInBatches((limit) => repository.pruneWithdrawals(olderThan, limit)),
     };
   }
 
@@ -255,16 +255,6 @@ export class NotificationServiceImpl implements NotificationService {
       this.onAnnounceError(asError(err));
     }
   }
-}
-
-/** Runs `step` (deleting at most its limit) until it deletes fewer; returns how many in all. */
-async function inBatches(step: (limit: number) => Promise<number>): Promise<number> {
-  let total = 0;
-  for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH;) {
-    deleted = await step(PRUNE_BATCH);
-    total += deleted;
-  }
-  return total;
 }
 
 function checkRecipient(recipientId: string): string {
